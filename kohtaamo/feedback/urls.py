@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("", views.programme, name="programme"),
+]

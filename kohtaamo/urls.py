@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kohtaamo.api.api import api
+from kohtaamo.organisations import views as organisation_views
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("kohtaamo.feedback.respondent_urls")),
+    path("o/<slug:org>/", include("kohtaamo.analytics.urls")),
+    path("o/<slug:org>/feedback/", include("kohtaamo.feedback.urls")),
+]
