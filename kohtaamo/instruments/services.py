@@ -100,7 +100,8 @@ def questionnaire_create_pulse(*, organisation: Organisation, framework: Framewo
         outcome = next((OUTCOME_ORDER.index(c) for c in codes if c in OUTCOME_ORDER), None)
         if outcome is not None:
             return (0, outcome, item.code)
-        dimension = item.dimensions.all()[0]
+        # An item measuring an element and a rhetoric dimension sits with its element.
+        dimension = min(item.dimensions.all(), key=lambda d: (d.group != Dimension.Group.ELEMENT, d.order))
         group_rank = 1 if dimension.group == Dimension.Group.ELEMENT else 2
         return (group_rank, dimension.order, item.code)
 
