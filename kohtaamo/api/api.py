@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from .auth import AUTH
 
@@ -21,6 +21,15 @@ def _field_name(loc) -> str:
 def validation_error(request, exc: ValidationError):
     errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
     return api.create_response(request, {"message": _("The request has errors."), "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja answers a body it cannot parse with 400 {"detail": ...}; give it the API's error shape.
+    if exc.status_code == 400:
+        errors = [{"field": "__all__", "message": _("The request body is not valid JSON.")}]
+        return api.create_response(request, {"message": _("The request has errors."), "errors": errors}, status=422)
+    return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

@@ -1,0 +1,1 @@
+"""A believable demo: a Finnish retail bank with six months of encounter feedback (see seed.py)."""
