@@ -78,6 +78,7 @@ def breakdown_chart(*, rows: list[BreakdownRow], spec: MetricSpec) -> str:
             marker={"color": [("#9dbbe0" if e.indicative else ACCENT) for e in estimates]},
             error_x=_errors(estimates),
             text=_hover(estimates),
+            textposition="none",
             hovertemplate="%{y}: %{x:.1f}<br>%{text}<extra></extra>",
         )
     )

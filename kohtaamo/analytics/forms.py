@@ -55,7 +55,8 @@ class DashboardFilterForm(forms.Form):
     ) -> None:
         """`default_period` applies when the data names no period ("custom": the given dates or none)."""
         data = data.copy() if data is not None else {}
-        data.setdefault("period", default_period)
+        for name, default in (("period", default_period), ("granularity", "month"), ("by", "unit"), ("metric", "nps")):
+            data.setdefault(name, default)
         super().__init__(data, **kwargs)
         self.scope = scope
         self.fields["unit"].queryset = units_visible(scope=scope).order_by("path")

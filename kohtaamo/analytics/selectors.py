@@ -149,22 +149,47 @@ class ResponseDetail:
 # --- the metric catalogue -------------------------------------------------------------------------
 
 
-def _scored_dimensions() -> list[Dimension]:
+@dataclass(frozen=True)
+class MetricBasis:
+    """What every aggregation of one organisation needs: the scored dimensions and the outcome scales.
+
+    Resolve it once per request with `metric_basis` and pass it on, or let each read resolve its own.
+    """
+
+    dimensions: list[Dimension]
+    # outcome code -> scale (min, max) -> the questionnaires that ask it on that scale
+    scales: dict[str, dict[tuple[int, int], list[int]]]
+
+    @property
+    def dimension_codes(self) -> list[str]:
+        return [d.code for d in self.dimensions]
+
+
+def metric_basis(*, organisation: Organisation) -> MetricBasis:
     latest = Framework.objects.order_by("-version").values("pk")[:1]
     dimensions = Dimension.objects.filter(framework__in=Subquery(latest), group__in=SCORED_GROUPS)
-    return sorted(dimensions, key=lambda d: (SCORED_GROUPS.index(d.group), d.order))
+    scales: dict[str, dict[tuple[int, int], list[int]]] = {code: defaultdict(list) for code in RAW_OUTCOMES}
+    rows = (
+        Question.objects.filter(questionnaire__organisation=organisation, item__dimensions__code__in=RAW_OUTCOMES)
+        .values_list("item__dimensions__code", "scale_min", "scale_max", "questionnaire_id")
+        .distinct()
+    )
+    for code, low, high, questionnaire_id in rows:
+        scales[code][(low, high)].append(questionnaire_id)
+    return MetricBasis(
+        dimensions=sorted(dimensions, key=lambda d: (SCORED_GROUPS.index(d.group), d.order)), scales=scales
+    )
 
 
-def metric_catalogue() -> list[MetricSpec]:
+def metric_catalogue(*, basis: MetricBasis) -> list[MetricSpec]:
     """Every figure the dashboard shows, in display order (dimension names come from the framework)."""
-    dimensions = _scored_dimensions()
     return [
         MetricSpec("nps", _("NPS"), "nps"),
         MetricSpec("csat", _("CSAT (% 4–5)"), "percent"),
         MetricSpec("ces", _("CES (mean 1–7)"), "mean", decimals=2),
         MetricSpec("ces_easy", _("CES (% 5–7)"), "percent"),
         MetricSpec("eqi", _("Encounter Quality Index"), "score"),
-        *(MetricSpec(d.code, d.name, "score") for d in dimensions),
+        *(MetricSpec(d.code, d.name, "score") for d in basis.dimensions),
         MetricSpec("rhetoric_balance", _("Ethos–pathos–logos spread"), "points"),
     ]
 
@@ -199,19 +224,6 @@ def _responses(*, scope: Scope, filters: DashboardFilter) -> QuerySet[Response]:
 
 
 # --- aggregation ----------------------------------------------------------------------------------
-
-
-def _outcome_scales(organisation: Organisation) -> dict[str, dict[tuple[int, int], list[int]]]:
-    """Per outcome code: scale (min, max) -> the questionnaires that ask it on that scale."""
-    scales: dict[str, dict[tuple[int, int], list[int]]] = {code: defaultdict(list) for code in RAW_OUTCOMES}
-    rows = (
-        Question.objects.filter(questionnaire__organisation=organisation, item__dimensions__code__in=RAW_OUTCOMES)
-        .values_list("item__dimensions__code", "scale_min", "scale_max", "questionnaire_id")
-        .distinct()
-    )
-    for code, low, high, questionnaire_id in rows:
-        scales[code][(low, high)].append(questionnaire_id)
-    return scales
 
 
 def _asked_in(questionnaire_ids: list[int]) -> Q:
@@ -277,11 +289,10 @@ def _outcome_figures(row: dict) -> dict[str, Estimate]:
 Bucket = Callable[[str], object]
 
 
-def _figures(
-    qs: QuerySet[Response], *, organisation: Organisation, dimension_codes: list[str], bucket: Bucket | None = None
-) -> dict:
-    """Every figure per bucket (or for the whole queryset, keyed None): three queries in all."""
-    aggregates = _response_aggregates(_outcome_scales(organisation))
+def _figures(qs: QuerySet[Response], *, basis: MetricBasis, bucket: Bucket | None = None) -> dict:
+    """Every figure per bucket (or for the whole queryset, keyed None): two queries."""
+    dimension_codes = basis.dimension_codes
+    aggregates = _response_aggregates(basis.scales)
     responses = _with_rhetoric_spread(qs)
     scores = DimensionScore.objects.filter(response__in=qs.values("pk"), dimension__code__in=dimension_codes)
     dimension_stats = {"n": Count("pk"), "total": Sum("score"), "total_sq": Sum(F("score") * F("score"))}
@@ -314,17 +325,13 @@ def _empty_figures(dimension_codes: list[str]) -> Figures:
     return Figures(responses=0, figures=dict.fromkeys(keys, metrics.EMPTY))
 
 
-def _dimension_codes() -> list[str]:
-    return [d.code for d in _scored_dimensions()]
-
-
 # --- public reads ---------------------------------------------------------------------------------
 
 
-def overview(*, scope: Scope, filters: DashboardFilter) -> dict[str, Estimate]:
+def overview(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None = None) -> dict[str, Estimate]:
     """NPS, CSAT, CES (mean and % 5–7), EQI, the five elements, ethos/pathos/logos and their balance."""
-    qs = _responses(scope=scope, filters=filters)
-    return _figures(qs, organisation=scope.organisation, dimension_codes=_dimension_codes())[None].figures
+    basis = basis or metric_basis(organisation=scope.organisation)
+    return _figures(_responses(scope=scope, filters=filters), basis=basis)[None].figures
 
 
 def _period_label(start: date, granularity: str) -> str:
@@ -336,7 +343,7 @@ def _period_label(start: date, granularity: str) -> str:
     return f"{start:%Y-%m}"
 
 
-def trend(*, scope: Scope, filters: DashboardFilter) -> list[TrendPoint]:
+def trend(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None = None) -> list[TrendPoint]:
     """Every figure per period (week, month or quarter), cut in the organisation's time zone."""
     granularity = filters.granularity if filters.granularity in GRANULARITIES else "month"
     tz = ZoneInfo(scope.organisation.time_zone)
@@ -346,8 +353,7 @@ def trend(*, scope: Scope, filters: DashboardFilter) -> list[TrendPoint]:
 
     figures = _figures(
         _responses(scope=scope, filters=filters),
-        organisation=scope.organisation,
-        dimension_codes=_dimension_codes(),
+        basis=basis or metric_basis(organisation=scope.organisation),
         bucket=period,
     )
     points = []
@@ -395,7 +401,7 @@ def _row(key, label: str, group: Figures, drill_by: str = "") -> BreakdownRow:
     return BreakdownRow(key=key, label=label, responses=group.responses, figures=group.figures, drill_by=drill_by)
 
 
-def _unit_breakdown(*, scope: Scope, filters: DashboardFilter, qs, codes) -> Breakdown:
+def _unit_breakdown(*, scope: Scope, filters: DashboardFilter, qs, basis: MetricBasis) -> Breakdown:
     anchor = _breakdown_anchor(scope=scope, filters=filters)
     children = list(
         units_visible(scope=scope).filter(parent=anchor).annotate(child_count=Count("children")).order_by("name")
@@ -410,8 +416,8 @@ def _unit_breakdown(*, scope: Scope, filters: DashboardFilter, qs, codes) -> Bre
 
     if anchor is not None:
         qs = qs.filter(unit__path__startswith=anchor.path)
-    figures = _figures(qs, organisation=scope.organisation, dimension_codes=codes, bucket=bucket)
-    empty = _empty_figures(codes)
+    figures = _figures(qs, basis=basis, bucket=bucket)
+    empty = _empty_figures(basis.dimension_codes)
     rows = [
         _row(c.pk, c.name, figures.get(c.pk, empty), drill_by="unit" if c.child_count else "person") for c in children
     ]
@@ -422,7 +428,7 @@ def _unit_breakdown(*, scope: Scope, filters: DashboardFilter, qs, codes) -> Bre
     return Breakdown(by="unit", anchor=anchor, rows=rows)
 
 
-def _named_breakdown(*, scope: Scope, by: str, qs, codes) -> Breakdown:
+def _named_breakdown(*, scope: Scope, by: str, qs, basis: MetricBasis) -> Breakdown:
     """Per person or touchpoint; names come only from what the scope may see."""
     if by == "person":
         visible = people_visible(scope=scope)
@@ -431,9 +437,7 @@ def _named_breakdown(*, scope: Scope, by: str, qs, codes) -> Breakdown:
         visible = touchpoints_visible(scope=scope)
         other = _("No touchpoint recorded") if scope.organisation_wide else _("Other touchpoints")
     field_name = "subject_person" if by == "person" else "touchpoint"
-    figures = _figures(
-        qs, organisation=scope.organisation, dimension_codes=codes, bucket=_visible_key(field_name, visible)
-    )
+    figures = _figures(qs, basis=basis, bucket=_visible_key(field_name, visible))
     names = visible.filter(pk__in=[k for k in figures if k is not None]).values_list("pk", "name")
     rows = [_row(pk, name, figures[pk]) for pk, name in sorted(names, key=lambda item: item[1].casefold())]
     if None in figures:
@@ -441,25 +445,25 @@ def _named_breakdown(*, scope: Scope, by: str, qs, codes) -> Breakdown:
     return Breakdown(by=by, anchor=None, rows=rows)
 
 
-def _channel_breakdown(*, scope: Scope, qs, codes) -> Breakdown:
-    figures = _figures(qs, organisation=scope.organisation, dimension_codes=codes, bucket=lambda p: F(f"{p}channel"))
+def _channel_breakdown(*, qs, basis: MetricBasis) -> Breakdown:
+    figures = _figures(qs, basis=basis, bucket=lambda p: F(f"{p}channel"))
     rows = [_row(code, str(label), figures[code]) for code, label in Channel.choices if code in figures]
     if "" in figures:
         rows.append(_row(None, _("No channel recorded"), figures[""]))
     return Breakdown(by="channel", anchor=None, rows=rows)
 
 
-def breakdown(*, scope: Scope, filters: DashboardFilter, by: str) -> Breakdown:
+def breakdown(*, scope: Scope, filters: DashboardFilter, by: str, basis: MetricBasis | None = None) -> Breakdown:
     """Every figure per child unit (each aggregating its subtree), person, channel or touchpoint."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
     qs = _responses(scope=scope, filters=filters)
-    codes = _dimension_codes()
+    basis = basis or metric_basis(organisation=scope.organisation)
     if by == "unit":
-        return _unit_breakdown(scope=scope, filters=filters, qs=qs, codes=codes)
+        return _unit_breakdown(scope=scope, filters=filters, qs=qs, basis=basis)
     if by == "channel":
-        return _channel_breakdown(scope=scope, qs=qs, codes=codes)
-    return _named_breakdown(scope=scope, by=by, qs=qs, codes=codes)
+        return _channel_breakdown(qs=qs, basis=basis)
+    return _named_breakdown(scope=scope, by=by, qs=qs, basis=basis)
 
 
 def unit_ancestors(*, scope: Scope, unit: Unit) -> list[Unit]:

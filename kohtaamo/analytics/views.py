@@ -36,12 +36,12 @@ def _query(params: QueryDict, **changes) -> str:
     return query.urlencode()
 
 
-def _figures_context(*, request, form, filters, catalogue) -> dict:
+def _figures_context(*, request, form, filters, basis, catalogue) -> dict:
     """Tiles and the trend (chart and its table) for the filtered responses."""
     specs = {spec.key: spec for spec in catalogue}
     chart_spec = specs.get(form.chart_metric, catalogue[0])
-    figures = selectors.overview(scope=request.scope, filters=filters)
-    points = selectors.trend(scope=request.scope, filters=filters)
+    figures = selectors.overview(scope=request.scope, filters=filters, basis=basis)
+    points = selectors.trend(scope=request.scope, filters=filters, basis=basis)
     return {
         "tiles": [(spec, figures[spec.key]) for spec in catalogue],
         "chart_spec": chart_spec,
@@ -62,8 +62,8 @@ def _row_link(request, breakdown, row) -> str | None:
     return "?" + _query(request.GET, **{breakdown.by: row.key, "by": "unit"})
 
 
-def _breakdown_context(*, request, form, filters, catalogue, chart_spec) -> dict:
-    breakdown = selectors.breakdown(scope=request.scope, filters=filters, by=form.breakdown_by)
+def _breakdown_context(*, request, form, filters, basis, catalogue, chart_spec) -> dict:
+    breakdown = selectors.breakdown(scope=request.scope, filters=filters, by=form.breakdown_by, basis=basis)
     specs = {spec.key: spec for spec in catalogue}
     columns = [specs[key] for key in BREAKDOWN_COLUMNS]
     if chart_spec not in columns:
@@ -91,15 +91,15 @@ def _breakdown_context(*, request, form, filters, catalogue, chart_spec) -> dict
 
 @organisation_view
 def dashboard(request):
-    catalogue = selectors.metric_catalogue()
+    basis = selectors.metric_basis(organisation=request.scope.organisation)
+    catalogue = selectors.metric_catalogue(basis=basis)
     form = DashboardFilterForm(request.GET, scope=request.scope, catalogue=catalogue)
     context = {"form": form, "omit": ()}
     if form.is_valid():
         filters = form.dashboard_filter()
-        context |= _figures_context(request=request, form=form, filters=filters, catalogue=catalogue)
-        context |= _breakdown_context(
-            request=request, form=form, filters=filters, catalogue=catalogue, chart_spec=context["chart_spec"]
-        )
+        figures = {"request": request, "form": form, "filters": filters, "basis": basis, "catalogue": catalogue}
+        context |= _figures_context(**figures)
+        context |= _breakdown_context(**figures, chart_spec=context["chart_spec"])
         context["filters"] = filters
         context["all_units_query"] = _query(request.GET, unit=None, by="unit")
         if filters.unit is not None:
@@ -113,12 +113,13 @@ def dashboard(request):
 @organisation_view
 def person(request, person_id: int):
     subject = person_for(scope=request.scope, person_id=person_id)
-    catalogue = selectors.metric_catalogue()
+    basis = selectors.metric_basis(organisation=request.scope.organisation)
+    catalogue = selectors.metric_catalogue(basis=basis)
     form = DashboardFilterForm(request.GET, scope=request.scope, catalogue=catalogue)
     context = {"form": form, "person": subject, "omit": ("unit", "person", "by")}
     if form.is_valid():
         filters = replace(form.dashboard_filter(), unit=None, person=subject)
-        context |= _figures_context(request=request, form=form, filters=filters, catalogue=catalogue)
+        context |= _figures_context(request=request, form=form, filters=filters, basis=basis, catalogue=catalogue)
         context["page"] = selectors.responses_page(scope=request.scope, filters=filters, page=1)
         context["responses_query"] = _query(request.GET, unit=None, person=subject.pk, by=None)
     return render(request, "analytics/person.html", context)

@@ -60,7 +60,7 @@ def _organisation_seed(rng: random.Random, *, spec: OrganisationSpec, scale: flo
 
 def _login(username: str, *, superuser: bool = False) -> User:
     """The demo login, created or reset to the demo password."""
-    user, _ = User.objects.get_or_create(username=username)
+    user, _created = User.objects.get_or_create(username=username)
     user.email = f"{username}@{BANK.domain}"
     user.is_staff = user.is_superuser = superuser
     user.set_password(DEMO_PASSWORD)
@@ -108,7 +108,9 @@ def demo_logins() -> tuple[DemoLogin, ...]:
     return tuple(rows.values())
 
 
-def demo_counts(*, organisation: Organisation) -> dict[str, int]:
+def demo_counts(*, organisation: Organisation | None) -> dict[str, int]:
+    if organisation is None:
+        return {}
     responses = Response.objects.filter(organisation=organisation, status=Response.Status.SUBMITTED)
     return {
         "units": Unit.objects.filter(organisation=organisation).count(),
@@ -152,6 +154,6 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2026, scale: float = 1
         organisation_slug=BANK.slug,
         password=DEMO_PASSWORD,
         logins=demo_logins(),
-        counts=demo_counts(organisation=Organisation.objects.get(slug=BANK.slug)),
+        counts=demo_counts(organisation=Organisation.objects.filter(slug=BANK.slug).first()),
         seconds=time.monotonic() - started,
     )

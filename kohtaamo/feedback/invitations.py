@@ -223,7 +223,7 @@ def open_link_ensure(*, programme: Round, touchpoint: Touchpoint) -> OpenLink:
 
 
 def open_links_create_missing(*, programme: Round) -> int:
-    """Give every touchpoint of the programme's organisation its open link; returns how many were new."""
+    """Give every touchpoint of the programme's organisation its open link; returns how many were missing."""
     scope = scope_from_organisation(organisation=programme.organisation)
     missing = touchpoints_visible(scope=scope).exclude(open_links__round=programme)
     created = OpenLink.objects.bulk_create(
