@@ -1,5 +1,6 @@
 """Shared fixtures: a real SMTP server (aiosmtpd) and small organisations built through the services."""
 
+import os
 import socket
 import threading
 from dataclasses import dataclass
@@ -154,3 +155,27 @@ def world(framework) -> OrgWorld:
 @pytest.fixture
 def other_world(framework) -> OrgWorld:
     return build_world("Rival", "rival")
+
+
+# Debian's Chromium, headless; the flags keep it from reaching for the network at start-up.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

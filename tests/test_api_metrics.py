@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from kohtaamo.api.models import ApiToken
 from kohtaamo.organisations.models import Membership
-from tests.test_dashboard import build_sample
+from tests.test_dashboard import build_sample, pulse_questions, respond
 
 BASE = "/api/v1/organisations/acme"
 
@@ -156,3 +156,24 @@ def test_bad_filters_get_422_per_field(client, world, other_world, sample):
     assert [e["field"] for e in response.json()["errors"]] == ["by"]
     response = client.get(f"{BASE}/metrics/trend", {"granularity": "decade"})
     assert [e["field"] for e in response.json()["errors"]] == ["granularity"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 30])
+def test_api_query_counts_do_not_grow_with_responses(client, world, django_assert_max_num_queries, count):
+    q = pulse_questions(world)
+    for i in range(count):
+        respond(world, nps=i % 11, csat=i % 5 + 1, ces=i % 7 + 1, quality=i % 5 + 1, questions=q, comment=f"c{i}")
+    last = respond(world, nps=5, questions=q)
+    client.force_login(world.admin)
+    limits = {
+        "/metrics": 7,
+        "/metrics/trend?granularity=week": 7,
+        f"/metrics/breakdown?by=unit&unit={world.region.pk}": 9,
+        "/metrics/breakdown?by=person": 8,
+        "/responses": 5,
+        f"/responses/{last.pk}": 6,
+    }
+    for path, limit in limits.items():
+        with django_assert_max_num_queries(limit):
+            assert client.get(BASE + path).status_code == 200, path
