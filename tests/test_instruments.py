@@ -73,3 +73,23 @@ def test_an_unanswered_questionnaire_is_edited_in_place(world):
     revised = questionnaire_revise(questionnaire=questionnaire, questions=[{"item": first.item, "required": True}])
     assert revised.pk == questionnaire.pk
     assert list(revised.questions.values_list("required", flat=True)) == [True]
+
+
+@pytest.mark.django_db
+def test_admin_new_version_action_switches_the_programme(client, world):
+    from django.contrib.auth.models import User
+
+    old = world.programme.questionnaire
+    response_record(round=world.programme, answers={old.questions.first().pk: 7}, language="fi")
+    User.objects.create_superuser("root", "root@example.org", "pw")
+    client.login(username="root", password="pw")
+    page = client.post(
+        "/admin/instruments/questionnaire/", {"action": "make_new_version", "_selected_action": [old.pk]}, follow=True
+    )
+    assert page.status_code == 200
+    world.programme.refresh_from_db()
+    new = world.programme.questionnaire
+    assert new.version == old.version + 1
+    assert [q.text("fi") for q in new.questions.all()] == [q.text("fi") for q in old.questions.all()]
+    # the frozen version is read-only in the admin, the new one can be edited
+    assert client.get(f"/admin/instruments/questionnaire/{new.pk}/change/").status_code == 200

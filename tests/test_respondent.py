@@ -94,7 +94,7 @@ def test_expired_invitation_gives_410_and_stores_nothing(client, invitation):
     invitation.save()
     page = client.get(page_url(invitation))
     assert page.status_code == 410
-    assert "This survey has closed" in page.content.decode()
+    assert "Kysely on päättynyt" in page.content.decode()
     assert Response.objects.count() == 0
     invitation.refresh_from_db()
     assert invitation.opened_at is None
@@ -116,7 +116,7 @@ def test_first_opening_creates_one_draft_with_the_encounter_context(client, invi
     )
     assert page_key(html) == str(draft.idempotency_key)
     assert html.count("<fieldset") == 12 and html.count("<textarea") == 1
-    assert "0 / 13 answered" in html
+    assert "0/13 vastattu" in html
     assert '<progress max="13" value="0"' in html
     invitation.refresh_from_db()
     opened_at = invitation.opened_at
@@ -136,7 +136,7 @@ def test_answers_are_saved_as_they_go_and_a_reload_resumes(client, invitation, q
 
     saved = client.post(page_url(invitation, "_answer"), {"key": key, f"q_{nps.pk}": "9"}, **HX)
     assert saved.status_code == 200
-    assert "1 / 13 answered" in saved.content.decode()
+    assert "1/13 vastattu" in saved.content.decode()
     changed = client.post(page_url(invitation, "_answer"), {"key": key, f"q_{nps.pk}": "7"}, **HX)
     assert changed.status_code == 200
     client.post(page_url(invitation, "_answer"), {"key": key, f"q_{comment.pk}": "Kiitos!\r\n"}, **HX)
@@ -146,7 +146,7 @@ def test_answers_are_saved_as_they_go_and_a_reload_resumes(client, invitation, q
     reloaded = client.get(page_url(invitation)).content.decode()
     assert checked_values(reloaded, nps.pk) == ["7"]
     assert "Kiitos!</textarea>" in reloaded
-    assert "2 / 13 answered" in reloaded
+    assert "2/13 vastattu" in reloaded
     assert Response.objects.get().status == Response.Status.DRAFT
 
 
@@ -156,7 +156,7 @@ def test_an_out_of_range_answer_is_refused_with_a_message(client, invitation, qu
     nps = questions["nps"]
     refused = client.post(page_url(invitation, "_answer"), {"key": key, f"q_{nps.pk}": "11"}, **HX)
     assert refused.status_code == 400
-    assert "Choose a value from 0 to 10." in refused.content.decode()
+    assert "Valitse arvo väliltä 0–10." in refused.content.decode()
     assert f'id="q_{nps.pk}-error" hx-swap-oob="innerHTML"' in refused.content.decode()
     assert Answer.objects.count() == 0
 
@@ -165,13 +165,13 @@ def test_an_out_of_range_answer_is_refused_with_a_message(client, invitation, qu
     assert page.status_code == 400
     html = page.content.decode()
     summary = re.search(r'<div class="error-summary" role="alert".*?</div>', html, re.S).group(0)
-    assert f'href="#q_{nps.pk}-0"' in summary and "Choose a value from 0 to 10." in summary
-    assert "Choose one of the options from 1 to 5." in summary
-    assert f'id="q_{nps.pk}-error">Choose a value from 0 to 10.</p>' in html
+    assert f'href="#q_{nps.pk}-0"' in summary and "Valitse arvo väliltä 0–10." in summary
+    assert "Valitse yksi vaihtoehdoista 1–5." in summary
+    assert f'id="q_{nps.pk}-error">Valitse arvo väliltä 0–10.</p>' in html
     assert f'name="q_{nps.pk}" value="3" aria-describedby="q_{nps.pk}-error" aria-invalid="true"' in html
     # What was posted stays on the page, refused values not counted as answered; nothing is stored.
     assert checked_values(html, questions["ces"].pk) == ["6"]
-    assert "11 / 13 answered" in html
+    assert "11/13 vastattu" in html
     response = Response.objects.get()
     assert response.status == Response.Status.DRAFT
     assert Answer.objects.count() == 0
@@ -189,8 +189,8 @@ def test_required_question_and_comment_length_are_checked(client, invitation, qu
     del posted[f"q_{csat.pk}"]
     posted[f"q_{questions['comment'].pk}"] = "x" * 5001
     html = client.post(page_url(invitation), {"key": key, **posted}).content.decode()
-    assert "This question needs an answer." in html
-    assert "Please shorten your answer to at most 5000 characters (it now has 5001)." in html
+    assert "Vastaathan tähän kysymykseen." in html
+    assert "Lyhennäthän vastauksesi enintään 5000 merkkiin (nyt siinä on 5001)." in html
     assert Response.objects.get().status == Response.Status.DRAFT
 
 
@@ -213,9 +213,9 @@ def test_a_double_submit_stores_one_response_and_shows_the_same_thanks(client, i
     assert invitation.status == Invitation.Status.RESPONDED and invitation.responded_at is not None
 
     thanks = client.get(first["Location"])
-    assert thanks.status_code == 200 and "Thank you for your feedback" in thanks.content.decode()
+    assert thanks.status_code == 200 and "Kiitos palautteestasi" in thanks.content.decode()
     again = client.get(page_url(invitation))
-    assert "You have already answered" in again.content.decode()
+    assert "Olet jo vastannut" in again.content.decode()
     late_answer = client.post(page_url(invitation, "_answer"), {"key": key, f"q_{questions['nps'].pk}": "0"}, **HX)
     assert late_answer["HX-Redirect"] == first["Location"]
     assert Response.objects.get().nps == 9
@@ -226,7 +226,7 @@ def test_a_post_with_another_key_is_refused(client, invitation, questions):
     client.get(page_url(invitation))
     page = client.post(page_url(invitation), {"key": str(uuid.uuid4()), **full_answers(questions)})
     assert page.status_code == 409
-    assert "This page is out of date" in page.content.decode()
+    assert "Tämä sivu on vanhentunut" in page.content.decode()
     assert Response.objects.get().status == Response.Status.DRAFT
     assert Answer.objects.count() == 0
 
@@ -329,5 +329,5 @@ def test_an_answer_to_an_unknown_link_is_refused_in_the_progress_area(client, wo
     refused = client.post("/r/not-a-real-token/answer/", {"key": str(uuid.uuid4()), "q_1": "5"}, **HX)
     assert refused.status_code == 404
     html = refused.content.decode()
-    assert "This link is not valid." in html and "<html" not in html
+    assert "Tämä linkki ei toimi." in html and "<html" not in html
     assert Response.objects.count() == 0 and Answer.objects.count() == 0

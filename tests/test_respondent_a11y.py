@@ -86,7 +86,8 @@ def test_the_survey_can_be_answered_with_the_keyboard(page, invitation_url):
     second_radio = page.locator("input[type=radio]").nth(1)
     assert second_radio.is_checked()
     # The answer is saved as it is given and the progress tells so.
-    page.locator("#progress").get_by_text("1 / 13 answered").wait_for()
+    page.locator("#progress").get_by_text("1/13 vastattu").wait_for()
+    page.wait_for_load_state("networkidle")  # the second choice's save, not only the first
     assert list(Answer.objects.values_list("value", flat=True)) == [1]
     focus_outline = second_radio.evaluate("radio => getComputedStyle(radio.nextElementSibling).outlineStyle")
     assert focus_outline == "solid"  # visible focus on the choice the keyboard is on

@@ -24,3 +24,9 @@ def pulse_programme_ensure(*, organisation: Organisation) -> Round:
         name=questionnaire.names.get(organisation.default_language, questionnaire.name),
         questionnaire=questionnaire,
     )
+
+
+@transaction.atomic
+def rounds_switch_questionnaire(*, old, new) -> int:
+    """Point the active rounds asking `old` at its new version; responses keep the version they answered."""
+    return Round.objects.filter(questionnaire=old, active=True).update(questionnaire=new)

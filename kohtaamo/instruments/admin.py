@@ -2,9 +2,11 @@
 questionnaire versions with responses are frozen (DESIGN.md section 6)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Dimension, Framework, Item, Question, Questionnaire
 from .selectors import questionnaire_is_frozen
+from .services import questionnaire_new_version
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,6 +72,19 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_filter = ("organisation", "kind")
     search_fields = ("key",)
     inlines = [QuestionInline]
+    actions = ["make_new_version"]
+
+    @admin.action(description=_("Make an editable new version (active rounds switch to it)"))
+    def make_new_version(self, request, queryset):
+        from kohtaamo.feedback.services import rounds_switch_questionnaire
+
+        for questionnaire in queryset:
+            new = questionnaire_new_version(questionnaire=questionnaire)
+            if new.pk != questionnaire.pk:
+                rounds_switch_questionnaire(old=questionnaire, new=new)
+                self.message_user(
+                    request, _("%(name)s: version %(version)s created.") % {"name": new, "version": new.version}
+                )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and questionnaire_is_frozen(questionnaire=obj):

@@ -162,3 +162,16 @@ def questionnaire_revise(*, questionnaire: Questionnaire, questions: list[dict])
         built.append(question)
     Question.objects.bulk_create(built)
     return target
+
+
+def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
+    """An editable copy of a frozen questionnaire (the next version), with the same questions and wording."""
+    specs = [
+        {"item": q.item, "texts": q.texts, "required": q.required}
+        if q.item_id
+        else {"texts": q.texts, "required": q.required}
+        for q in questionnaire.questions.select_related("item")
+    ]
+    if not questionnaire_is_frozen(questionnaire=questionnaire):
+        return questionnaire
+    return questionnaire_revise(questionnaire=questionnaire, questions=specs)
