@@ -36,6 +36,12 @@ INSTALLED_APPS = [
     "kohtaamo.instruments",
     "kohtaamo.feedback",
     "kohtaamo.analytics",
+    "kohtaamo.reports",
+    "kohtaamo.assessments",
+    "kohtaamo.mystery",
+    "kohtaamo.journeys",
+    "kohtaamo.maturity",
+    "kohtaamo.development",
     "kohtaamo.api",
 ]
 

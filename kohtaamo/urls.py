@@ -15,4 +15,9 @@ urlpatterns = [
     path("", include("kohtaamo.feedback.respondent_urls")),
     path("o/<slug:org>/", include("kohtaamo.analytics.urls")),
     path("o/<slug:org>/feedback/", include("kohtaamo.feedback.urls")),
+    path("o/<slug:org>/360/", include("kohtaamo.assessments.urls")),
+    path("o/<slug:org>/mystery/", include("kohtaamo.mystery.urls")),
+    path("o/<slug:org>/journeys/", include("kohtaamo.journeys.urls")),
+    path("o/<slug:org>/maturity/", include("kohtaamo.maturity.urls")),
+    path("o/<slug:org>/development/", include("kohtaamo.development.urls")),
 ]

@@ -32,3 +32,21 @@ def test_moving_a_unit_moves_its_subtree(world):
     assert world.team.path == f"{world.other_branch.path}{world.branch.pk}/{world.team.pk}/"
     scope = scope_for(user=world.manager, organisation_slug="acme")
     assert set(units_visible(scope=scope)) == {world.branch, world.team}
+
+
+@pytest.mark.django_db
+def test_a_shopper_sees_no_organisation_data(client, world):
+    from django.contrib.auth.models import User
+
+    from kohtaamo.organisations.models import Membership
+    from kohtaamo.organisations.selectors import touchpoints_visible
+
+    shopper = User.objects.create_user("shopper", "s@example.org", "pw")
+    Membership.objects.create(user=shopper, organisation=world.organisation, role=Membership.Role.SHOPPER)
+    scope = scope_for(user=shopper, organisation_slug="acme")
+    assert not units_visible(scope=scope).exists()
+    assert not people_visible(scope=scope).exists()
+    assert not touchpoints_visible(scope=scope).exists()
+    client.force_login(shopper)
+    assert client.get("/o/acme/").status_code == 403
+    assert client.get("/api/v1/organisations/acme/metrics").status_code in (403, 404)

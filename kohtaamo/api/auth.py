@@ -1,5 +1,7 @@
 """API authentication (bearer token or the browser session) and tenant scope for API routes."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
@@ -22,11 +24,13 @@ class ApiTokenAuth(HttpBearer):
 AUTH = [ApiTokenAuth(), django_auth]
 
 
-def api_scope(request, org: str) -> Scope:
-    """Scope of the caller in `org`; a token only ever reaches its own organisation (else 404)."""
-    from django.http import Http404
-
+def api_scope(request, org: str, *, shoppers: bool = False) -> Scope:
+    """Scope of the caller in `org`; a token only ever reaches its own organisation (else 404).
+    Mystery shoppers reach only routes that say `shoppers=True`."""
     token = getattr(request, "api_token", None)
     if token is not None and token.organisation.slug != org:
         raise Http404
-    return scope_for(user=request.user, organisation_slug=org)
+    scope = scope_for(user=request.user, organisation_slug=org)
+    if scope.is_shopper and not shoppers:
+        raise PermissionDenied
+    return scope

@@ -72,6 +72,17 @@ class Encounter(models.Model):
         return self.external_id
 
 
+class RespondentRole(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    SELF = "self", _("Self")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    COLLEAGUE = "colleague", _("Colleague")
+    DIRECT_REPORT = "direct_report", _("Direct report")
+    SHOPPER = "shopper", _("Mystery shopper")
+    MANAGEMENT = "management", _("Management")
+    STAFF = "staff", _("Staff")
+
+
 class Invitation(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -90,6 +101,19 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default="fi")
+    # Who answers about whom: a 360 rater answers about a person, with the wording of their perspective.
+    respondent_role = models.CharField(max_length=20, choices=RespondentRole.choices, default=RespondentRole.CUSTOMER)
+    subject_person = models.ForeignKey(
+        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_about"
+    )
+    questionnaire = models.ForeignKey(
+        "instruments.Questionnaire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        help_text=_("The version this invitation asks; the round's questionnaire when empty."),
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,17 +150,6 @@ class OpenLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.touchpoint} ({self.round})"
-
-
-class RespondentRole(models.TextChoices):
-    CUSTOMER = "customer", _("Customer")
-    SELF = "self", _("Self")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    COLLEAGUE = "colleague", _("Colleague")
-    DIRECT_REPORT = "direct_report", _("Direct report")
-    SHOPPER = "shopper", _("Mystery shopper")
-    MANAGEMENT = "management", _("Management")
-    STAFF = "staff", _("Staff")
 
 
 class Response(models.Model):

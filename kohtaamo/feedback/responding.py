@@ -127,10 +127,11 @@ def response_open_for_invitation(*, invitation: Invitation, language: str | None
         defaults={
             "organisation_id": invitation.organisation_id,
             "round_id": invitation.round_id,
-            "questionnaire_id": invitation.round.questionnaire_id,
-            "respondent_role": RespondentRole.CUSTOMER,
+            "questionnaire_id": invitation.questionnaire_id or invitation.round.questionnaire_id,
+            "respondent_role": invitation.respondent_role,
             "language": language or invitation.language,
             **_encounter_context(invitation.encounter),
+            **({"subject_person_id": invitation.subject_person_id} if invitation.subject_person_id else {}),
         },
     )
     return response if created else _language_keep(response=response, language=language)

@@ -189,6 +189,7 @@ class Membership(models.Model):
         UNIT_MANAGER = "unit_manager", _("Unit manager")
         EMPLOYEE = "employee", _("Employee")
         CONSULTANT = "consultant", _("Consultant")
+        SHOPPER = "shopper", _("Mystery shopper")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")

@@ -41,6 +41,11 @@ class Scope:
     def is_employee(self) -> bool:
         return self.role == Role.EMPLOYEE
 
+    @property
+    def is_shopper(self) -> bool:
+        """An external mystery shopper: sees their own assignments and nothing of the organisation's data."""
+        return self.role == Role.SHOPPER
+
 
 def organisations_for(*, user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
@@ -73,6 +78,8 @@ def scope_for(*, user, organisation_slug: str) -> Scope:
         if membership.person_id is None:
             raise PermissionDenied
         return Scope(membership.organisation, membership.role, user.pk, person_id=membership.person_id)
+    if membership.role == Role.SHOPPER:
+        return Scope(membership.organisation, membership.role, user.pk)
     return Scope(membership.organisation, membership.role, user.pk)
 
 
@@ -88,6 +95,8 @@ def require_manager(scope: Scope) -> None:
 
 def restrict(qs: QuerySet, *, scope: Scope, unit_field: str = "unit", person_field: str | None = "person") -> QuerySet:
     """Apply organisation and role scope to any queryset with organisation, unit and person fields."""
+    if scope.is_shopper:
+        return qs.none()
     qs = qs.filter(organisation=scope.organisation)
     if scope.unit_path is not None:
         qs = qs.filter(**{f"{unit_field}__path__startswith": scope.unit_path})
@@ -99,6 +108,8 @@ def restrict(qs: QuerySet, *, scope: Scope, unit_field: str = "unit", person_fie
 
 
 def units_visible(*, scope: Scope) -> QuerySet[Unit]:
+    if scope.is_shopper:
+        return Unit.objects.none()
     qs = Unit.objects.filter(organisation=scope.organisation)
     if scope.unit_path is not None:
         qs = qs.filter(path__startswith=scope.unit_path)
@@ -108,6 +119,8 @@ def units_visible(*, scope: Scope) -> QuerySet[Unit]:
 
 
 def people_visible(*, scope: Scope) -> QuerySet[Person]:
+    if scope.is_shopper:
+        return Person.objects.none()
     qs = Person.objects.filter(organisation=scope.organisation).select_related("unit")
     if scope.unit_path is not None:
         qs = qs.filter(unit__path__startswith=scope.unit_path)
@@ -117,6 +130,8 @@ def people_visible(*, scope: Scope) -> QuerySet[Person]:
 
 
 def touchpoints_visible(*, scope: Scope) -> QuerySet[Touchpoint]:
+    if scope.is_shopper:
+        return Touchpoint.objects.none()
     qs = Touchpoint.objects.filter(organisation=scope.organisation).select_related("stage__service_path")
     if scope.unit_path is not None:
         qs = qs.filter(Q(owner_unit__path__startswith=scope.unit_path) | Q(owner_unit__isnull=True))

@@ -1,0 +1,8 @@
+from django.shortcuts import render
+
+from kohtaamo.organisations.decorators import organisation_view
+
+
+@organisation_view
+def index(request):
+    return render(request, "development/index.html", {})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MysteryConfig(AppConfig):
+    name = "kohtaamo.mystery"
+    verbose_name = _("Mystery shopping")
