@@ -14,6 +14,7 @@ from kohtaamo.instruments.models import Question
 from .models import Answer, Encounter, Invitation, OpenLink, RespondentRole, Response, Round
 from .respondent_forms import answer_clean, answers_clean
 from .scoring import response_score
+from .signals import announce_submitted
 from .selectors import response_questions
 
 
@@ -70,6 +71,7 @@ def response_record(
         ]
     )
     response_score(response=response)
+    announce_submitted(response=response)
     return response
 
 
@@ -209,6 +211,7 @@ def response_submit(*, response: Response, key: str, raw_answers: Mapping[int, s
         draft.submitted_at = now
         draft.save(update_fields=["status", "submitted_at", "updated_at"])
         response_score(response=draft)
+        announce_submitted(response=draft)
         if draft.invitation_id is not None:
             Invitation.objects.filter(pk=draft.invitation_id).update(
                 status=Invitation.Status.RESPONDED, responded_at=now
