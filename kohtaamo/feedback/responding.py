@@ -14,8 +14,8 @@ from kohtaamo.instruments.models import Question
 from .models import Answer, Encounter, Invitation, OpenLink, RespondentRole, Response, Round
 from .respondent_forms import answer_clean, answers_clean
 from .scoring import response_score
-from .signals import announce_submitted
 from .selectors import response_questions
+from .signals import announce_submitted
 
 
 def _encounter_context(encounter: Encounter | None) -> dict:
