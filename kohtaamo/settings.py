@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "kohtaamo.journeys",
     "kohtaamo.maturity",
     "kohtaamo.development",
+    "kohtaamo.followup",
+    "kohtaamo.impact",
+    "kohtaamo.integrations",
+    "kohtaamo.textanalytics",
     "kohtaamo.api",
 ]
 

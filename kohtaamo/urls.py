@@ -20,4 +20,9 @@ urlpatterns = [
     path("o/<slug:org>/journeys/", include("kohtaamo.journeys.urls")),
     path("o/<slug:org>/maturity/", include("kohtaamo.maturity.urls")),
     path("o/<slug:org>/development/", include("kohtaamo.development.urls")),
+    path("o/<slug:org>/followup/", include("kohtaamo.followup.urls")),
+    path("o/<slug:org>/impact/", include("kohtaamo.impact.urls")),
+    path("o/<slug:org>/integrations/", include("kohtaamo.integrations.urls")),
+    path("followup/", include("kohtaamo.followup.public_urls")),
+    path("o/<slug:org>/texts/", include("kohtaamo.textanalytics.urls")),
 ]

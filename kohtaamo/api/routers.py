@@ -9,3 +9,11 @@ ROUTERS.append(("/organisations", encounters.router))
 from . import metrics  # noqa: E402
 
 ROUTERS.append(("/organisations", metrics.router))
+
+from kohtaamo.maturity import api as maturity_api  # noqa: E402
+
+ROUTERS.append(("/organisations", maturity_api.router))
+
+from kohtaamo.assessments import api as assessments_api  # noqa: E402
+
+ROUTERS.append(("/organisations", assessments_api.router))

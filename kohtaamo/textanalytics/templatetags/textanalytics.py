@@ -1,0 +1,20 @@
+from django import template
+
+from ..labels import METRIC_LABELS, topic_label
+
+register = template.Library()
+
+
+@register.filter
+def topic(code: str) -> str:
+    return topic_label(code)
+
+
+@register.filter
+def metric_label(code: str) -> str:
+    return str(METRIC_LABELS.get(code, code))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
