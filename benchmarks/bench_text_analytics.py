@@ -59,7 +59,9 @@ def main() -> None:
     for label, (accuracy, baseline) in evaluate_transcripts(eval_transcripts()).items():
         print(f"  {label:20} {accuracy:6.3f}   baseline {baseline:6.3f}")
     rate = throughput([r["text"] for r in rows], args.size, args.processes)
-    print(f"\nThroughput: {rate:,.0f} comments/s (sentiment + elements + themes + emotions, {args.processes} processes)")
+    print(
+        f"\nThroughput: {rate:,.0f} comments/s (sentiment + elements + themes + emotions, {args.processes} processes)"
+    )
 
 
 if __name__ == "__main__":

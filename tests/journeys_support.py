@@ -24,7 +24,15 @@ def pulse_questions(programme) -> dict[str, int]:
 
 
 def answer(
-    world, *, touchpoint, customer: str, nps: int, csat: int, emotion: int | None = None, when=None, segment: str = "",
+    world,
+    *,
+    touchpoint,
+    customer: str,
+    nps: int,
+    csat: int,
+    emotion: int | None = None,
+    when=None,
+    segment: str = "",
     comment: str = "",
 ):
     """One encounter at `touchpoint` and the customer's submitted pulse response to it."""

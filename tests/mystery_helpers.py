@@ -23,8 +23,11 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
     )
 
 
@@ -57,7 +60,9 @@ def scenario_build(organisation, *, critical_fails_visit: bool = False, require_
     closing = services.section_add(scenario=scenario, title="Closing")
     items = {
         "greeted": services.item_add(section=greeting, text="Greeted within a minute", weight=2, dimension=listening),
-        "name": services.item_add(section=greeting, text="Offered a name card", kind=Kind.YES_NO_NA, dimension=listening),
+        "name": services.item_add(
+            section=greeting, text="Offered a name card", kind=Kind.YES_NO_NA, dimension=listening
+        ),
         "friendly": services.item_add(section=greeting, text="Friendliness", kind=Kind.SCALE, dimension=expertise),
         "next": services.item_add(section=closing, text="Agreed next steps", dimension=expertise, critical=True),
         "remarks": services.item_add(section=closing, text="Remarks", kind=Kind.TEXT),

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from scipy import stats
 
+from kohtaamo.analytics.metrics import Estimate
 from kohtaamo.development.effects import (
     MIN_GROUP_N,
     Sample,
@@ -15,7 +16,6 @@ from kohtaamo.development.effects import (
     verdict_of,
     welch_difference,
 )
-from kohtaamo.analytics.metrics import Estimate
 from kohtaamo.organisations.selectors import scope_for
 
 from .development_helpers import before_after, people_create, scored_responses_create

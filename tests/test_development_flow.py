@@ -86,6 +86,7 @@ def test_development_loop(transactional_db, live_server, world, browser, setting
     lead.fill("#scenario-form [name=description]", "The card was swallowed by the ATM.")
     lead.click("#scenario-form button[type=submit]")
     lead.wait_for_load_state()
+    lead.select_option("#session-form [name=scenario]", label="Angry customer at the counter")
     lead.select_option("#session-form [name=participant]", str(world.person.pk))
     lead.click("#session-form button[type=submit]")
     lead.wait_for_url(re.compile(r"/role-play/sessions/\d+/"))

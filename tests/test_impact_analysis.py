@@ -76,14 +76,14 @@ def test_outcome_import_reports_every_bad_line_and_stores_nothing(world):
     Customer.objects.create(organisation=world.organisation, external_id="C2")
     Customer.objects.create(organisation=world.organisation, external_id="OTHER")
     csv = (
-        "customer_id,period,spend,services,retained,recommended\n"
-        "C1,2026-01,120.50,3,yes,no\n"
-        "C9,2026-01,10,1,yes,no\n"
-        "C1,2026-01,99,2,yes,no\n"
-        "C2,2026-13,10,1,yes,no\n"
-        "C2,2026-02,-5,1,maybe,no\n"
-        "C2,2026-Q1,10,2.5,1,0\n"
-    ).encode()
+        b"customer_id,period,spend,services,retained,recommended\n"
+        b"C1,2026-01,120.50,3,yes,no\n"
+        b"C9,2026-01,10,1,yes,no\n"
+        b"C1,2026-01,99,2,yes,no\n"
+        b"C2,2026-13,10,1,yes,no\n"
+        b"C2,2026-02,-5,1,maybe,no\n"
+        b"C2,2026-Q1,10,2.5,1,0\n"
+    )
     result = outcomes_import_csv(organisation=world.organisation, data=csv)
     problems = {(e.line, e.field) for e in result.errors}
     assert problems == {

@@ -11,8 +11,16 @@ def _row(**columns) -> str:
 
 def lss_document() -> bytes:
     texts = {
-        "Q1": {"fi": "Kuinka todennäköisesti suosittelisit meitä?", "sv": "Hur troligt är det att du rekommenderar oss?", "en": "How likely are you to recommend us?"},
-        "Q2": {"fi": "Asiantuntija kuunteli minua.", "sv": "Experten lyssnade på mig.", "en": "The expert listened to me."},
+        "Q1": {
+            "fi": "Kuinka todennäköisesti suosittelisit meitä?",
+            "sv": "Hur troligt är det att du rekommenderar oss?",
+            "en": "How likely are you to recommend us?",
+        },
+        "Q2": {
+            "fi": "Asiantuntija kuunteli minua.",
+            "sv": "Experten lyssnade på mig.",
+            "en": "The expert listened to me.",
+        },
         "Q3": {"fi": "Mitä voisimme parantaa?", "sv": "Vad kunde vi förbättra?", "en": "What could we improve?"},
         "Q4": {"fi": "Valitse palvelut", "sv": "Välj tjänster", "en": "Choose services"},
     }
@@ -21,9 +29,24 @@ def lss_document() -> bytes:
     for number, (code, per_language) in enumerate(texts.items(), start=1):
         for language, text in per_language.items():
             questions.append(
-                _row(qid=number, parent_qid=0, sid=123456, gid=10, type=kinds[code], title=code,
-                     question=f"<p>{text}</p>", preg="", help="", other="N", mandatory="Y",
-                     question_order=number, language=language, scale_id=0, same_default=0, relevance=1)
+                _row(
+                    qid=number,
+                    parent_qid=0,
+                    sid=123456,
+                    gid=10,
+                    type=kinds[code],
+                    title=code,
+                    question=f"<p>{text}</p>",
+                    preg="",
+                    help="",
+                    other="N",
+                    mandatory="Y",
+                    question_order=number,
+                    language=language,
+                    scale_id=0,
+                    same_default=0,
+                    relevance=1,
+                )
             )
     answers = [
         _row(qid=1, code=str(v), answer=f"{v}", sortorder=v, assessment_value=0, language=lang, scale_id=0)
@@ -34,16 +57,17 @@ def lss_document() -> bytes:
         _row(surveyls_survey_id=123456, surveyls_language=lang, surveyls_title=title)
         for lang, title in {"fi": "Asiakaskysely", "sv": "Kundenkät", "en": "Customer survey"}.items()
     ]
+    group = _row(gid=10, sid=123456, group_name="Palaute", group_order=0, language="fi")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <document>
  <LimeSurveyDocType>Survey</LimeSurveyDocType>
  <DBVersion>366</DBVersion>
  <languages><language>fi</language><language>sv</language><language>en</language></languages>
  <answers><fields><fieldname>qid</fieldname><fieldname>code</fieldname><fieldname>answer</fieldname><fieldname>sortorder</fieldname><fieldname>assessment_value</fieldname><fieldname>language</fieldname><fieldname>scale_id</fieldname></fields>
-  <rows>{''.join(answers)}</rows></answers>
- <groups><fields><fieldname>gid</fieldname></fields><rows>{_row(gid=10, sid=123456, group_name="Palaute", group_order=0, language="fi")}</rows></groups>
- <questions><fields><fieldname>qid</fieldname></fields><rows>{''.join(questions)}</rows></questions>
- <surveys_languagesettings><fields><fieldname>surveyls_survey_id</fieldname></fields><rows>{''.join(settings)}</rows></surveys_languagesettings>
+  <rows>{"".join(answers)}</rows></answers>
+ <groups><fields><fieldname>gid</fieldname></fields><rows>{group}</rows></groups>
+ <questions><fields><fieldname>qid</fieldname></fields><rows>{"".join(questions)}</rows></questions>
+ <surveys_languagesettings><fields><fieldname>surveyls_survey_id</fieldname></fields><rows>{"".join(settings)}</rows></surveys_languagesettings>
 </document>""".encode()
 
 
@@ -90,7 +114,9 @@ def test_lss_import_page_maps_and_creates(client, world, framework):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     url = "/o/acme/integrations/limesurvey/"
-    page = client.post(url, {"file": SimpleUploadedFile("s.lss", lss_document()), "key": "ls"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(
+        url, {"file": SimpleUploadedFile("s.lss", lss_document()), "key": "ls"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert page.status_code == 200 and b'name="map-Q1"' in page.content and b"Kundenk" in page.content
     nps_item = Item.objects.get(framework=framework, dimensions__code="nps")
     done = client.post(url, {"xml": lss_document().decode(), "key": "ls", "map-Q1": nps_item.code})

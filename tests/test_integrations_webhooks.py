@@ -78,12 +78,19 @@ def test_signed_delivery_retried_with_backoff(world, receiver, settings, django_
             header=headers["X-Kohtaamo-Signature"],
         )
         assert not signature_valid(
-            secret="wrong", timestamp=headers["X-Kohtaamo-Timestamp"], body=request["body"], header=headers["X-Kohtaamo-Signature"]
+            secret="wrong",
+            timestamp=headers["X-Kohtaamo-Timestamp"],
+            body=request["body"],
+            header=headers["X-Kohtaamo-Signature"],
         )
     payload = json.loads(receiver.requests[-1]["body"])
     assert payload["event"] == "response.submitted" and payload["data"]["id"] == response.pk
     assert payload["data"]["nps"] == 3
-    assert list(DeliveryAttempt.objects.filter(delivery=delivery).values_list("status_code", flat=True)) == [500, 500, 200]
+    assert list(DeliveryAttempt.objects.filter(delivery=delivery).values_list("status_code", flat=True)) == [
+        500,
+        500,
+        200,
+    ]
 
 
 def test_target_down_never_blocks_a_submit(world, settings, django_capture_on_commit_callbacks):

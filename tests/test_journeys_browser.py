@@ -88,7 +88,11 @@ def test_build_path_import_and_see_the_weak_touchpoint(transactional_db, live_se
         weak = encounter.touchpoint_id == call.pk
         response_record(
             round=world.programme,
-            answers={questions["nps"]: 4 if weak else 9, questions["csat"]: 2 if weak else 5, questions["emotion"]: 2 if weak else 4},
+            answers={
+                questions["nps"]: 4 if weak else 9,
+                questions["csat"]: 2 if weak else 5,
+                questions["emotion"]: 2 if weak else 4,
+            },
             language="en",
             submitted_at=encounter.occurred_at + timedelta(hours=1),
             encounter=encounter,

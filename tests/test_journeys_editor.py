@@ -104,7 +104,10 @@ def test_editor_page_and_actions(client, world, path, django_assert_max_num_quer
     # htmx drag-and-drop: a cycle is refused with the message in the swapped editor, nothing changes.
     ids = ",".join(str(i) for i in path.stages.order_by("order").values_list("pk", flat=True))
     refused = client.post(
-        _url(world, "action", path, action="stages-reorder"), {"ids": ids + f",{interest.pk}"}, HTTP_HX_REQUEST="true", **EN
+        _url(world, "action", path, action="stages-reorder"),
+        {"ids": ids + f",{interest.pk}"},
+        HTTP_HX_REQUEST="true",
+        **EN,
     )
     assert "loop back" in refused.content.decode()
     assert list(path.stages.order_by("order").values_list("name", flat=True))[1] == "Interest"
@@ -118,7 +121,11 @@ def test_editor_page_and_actions(client, world, path, django_assert_max_num_quer
         **EN,
     )
     assert path.personas.get().segments == ["first-home", "young"]
-    versions = client.get(_url(world, "versions", path), **EN)
+    with django_assert_max_num_queries(8):
+        versions = client.get(_url(world, "versions", path), **EN)
+    with django_assert_max_num_queries(6):
+        listing = client.get(reverse("journeys:index", kwargs={"org": world.organisation.slug}), **EN)
+    assert "Account opening" in listing.content.decode()
     assert "Persona added: Young first-home buyer" in versions.content.decode()
 
 
@@ -132,3 +139,20 @@ def test_only_managers_edit_and_other_tenants_see_nothing(client, world, other_w
     foreign = reverse("journeys:map", kwargs={"org": other_world.organisation.slug, "path_id": path.pk})
     assert client.get(foreign).status_code == 404
     assert ServicePath.objects.filter(pk=path.pk).exists()
+
+
+def test_demo_seed_adds_personas_details_and_a_version(world):
+    import random
+
+    from django.utils import timezone
+
+    from kohtaamo.demo.journeys import seed_journeys
+
+    path = world.touchpoint.stage.service_path
+    path.name = "Asuntolaina"
+    path.save()
+    assert seed_journeys(organisation=world.organisation, now=timezone.now(), rng=random.Random(1)) == 2
+    assert list(path.personas.values_list("segments", flat=True)) == [["Nuoret"], ["Perusasiakas"]]
+    assert TouchpointDetail.objects.get(touchpoint=world.touchpoint).customer_value.startswith("Kiireetön")
+    assert JourneyVersion.objects.filter(service_path=path).count() == 1
+    assert seed_journeys(organisation=world.organisation, now=timezone.now(), rng=random.Random(1)) == 0

@@ -39,7 +39,9 @@ def planted(world):
 
 def test_cards_carry_their_figures_colour_and_flags(world, planted):
     path, web, call = planted
-    journey = journey_map(scope=scope_from_organisation(organisation=world.organisation), service_path=path, filters=JourneyFilter())
+    journey = journey_map(
+        scope=scope_from_organisation(organisation=world.organisation), service_path=path, filters=JourneyFilter()
+    )
     assert [c.stage.name for c in journey.columns] == ["Interest", "Loan meeting"]
     cards = {c.touchpoint.pk: c for c in journey.cards}
     meeting = cards[world.touchpoint.pk].figures["csat"]
@@ -47,7 +49,7 @@ def test_cards_carry_their_figures_colour_and_flags(world, planted):
     assert meeting.ci_low == pytest.approx(46.8, abs=0.1) and meeting.ci_high == pytest.approx(91.1, abs=0.1)
     assert cards[call.pk].figures["csat"].value == pytest.approx(100 / 12)
     assert [cards[t].tone for t in (web.pk, world.touchpoint.pk, call.pk)] == ["green", "amber", "red"]
-    assert [c.touchpoint for c in journey.lowest] == [call, world.touchpoint, web]
+    assert [c.touchpoint for c in journey.lowest] == [call]  # at most a third of the scored touchpoints
     # Emotion (1–5 scale) rescaled to 0–100: Interest all 5s -> 100; the meeting stage mixes 3s and 1s -> 25.
     assert [c.emotion.value for c in journey.columns] == [100.0, 25.0]
     assert journey.columns[1].emotion.n == 24
@@ -77,7 +79,9 @@ def test_role_scope_applies_to_the_map(world, planted):
 
 def test_actual_paths(world, planted):
     path, web, call = planted
-    flows = path_flows(scope=scope_from_organisation(organisation=world.organisation), service_path=path, filters=JourneyFilter())
+    flows = path_flows(
+        scope=scope_from_organisation(organisation=world.organisation), service_path=path, filters=JourneyFilter()
+    )
     assert flows.customers == 12
     [common] = flows.common
     assert common.touchpoints == (web.pk, world.touchpoint.pk, call.pk) and common.share == 100
@@ -94,13 +98,16 @@ def test_map_page_and_exports(client, world, planted, django_assert_max_num_quer
     html = page.content.decode()
     assert f'class="tp-card score-red" data-touchpoint="{call.pk}"' in html
     assert f"/o/acme/results/responses/?touchpoint={call.pk}" in html
-    lowest = html[html.index('id="lowest"') :]
-    assert lowest.index("Follow-up call") < lowest.index("Branch meeting")
+    lowest = html[html.index('id="lowest"') : html.index('id="moments"')]
+    assert "Follow-up call" in lowest and "Branch meeting" not in lowest
     assert "needs at least 30 customers; this selection has 12" in html
 
     for name in ("flows", "quality"):
         with django_assert_max_num_queries(16):
-            assert client.get(reverse(f"journeys:{name}", kwargs={"org": "acme", "path_id": path.pk}), **EN).status_code == 200
+            assert (
+                client.get(reverse(f"journeys:{name}", kwargs={"org": "acme", "path_id": path.pk}), **EN).status_code
+                == 200
+            )
 
     pdf = client.get(reverse("journeys:pdf", kwargs={"org": "acme", "path_id": path.pk}), **EN)
     assert pdf["Content-Type"] == "application/pdf"
@@ -114,3 +121,25 @@ def test_map_page_and_exports(client, world, planted, django_assert_max_num_quer
     rows = {r["touchpoint"]: r for r in csv.DictReader(io.StringIO(data))}
     assert rows["Branch meeting"]["csat"] == "75.00" and rows["Branch meeting"]["csat_n"] == "12"
     assert rows["Follow-up call"]["lowest"] == "1"
+
+
+def test_quality_dimensions_per_stage(client, world, planted):
+    from kohtaamo.feedback.models import DimensionScore, Response
+    from kohtaamo.instruments.models import Dimension
+
+    path, web, _call = planted
+    content = Dimension.objects.get(code="quality_content")
+    for response, score in zip(Response.objects.filter(touchpoint=web)[:3], (50.0, 75.0, 100.0), strict=True):
+        DimensionScore.objects.create(
+            response=response, dimension=content, mean=1 + score / 25, score=score, items_answered=3
+        )
+    journey = journey_map(
+        scope=scope_from_organisation(organisation=world.organisation), service_path=path, filters=JourneyFilter()
+    )
+    interest = journey.columns[0]
+    assert [d.code for d in journey.quality_dimensions] == ["quality_content", "quality_process", "quality_experience"]
+    assert (interest.quality["quality_content"].value, interest.quality["quality_content"].n) == (75.0, 3)
+    assert interest.quality["quality_process"].n == 0
+    client.force_login(world.cx_lead)
+    html = client.get(reverse("journeys:quality", kwargs={"org": "acme", "path_id": path.pk}), **EN).content.decode()
+    assert 'data-dimension="quality_content"><strong class="value">75</strong>' in html

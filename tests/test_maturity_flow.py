@@ -2,14 +2,12 @@
 and a customer by e-mail; each answers on the respondent page with the wording of their perspective;
 the report shows the perception gap and its PDF downloads."""
 
-import io
 import os
 import re
 
 import pytest
-from pypdf import PdfReader
-
 from django.test import Client
+from pypdf import PdfReader
 
 from kohtaamo.feedback.models import Invitation, Response
 from kohtaamo.feedback.respondent_forms import KEY_FIELD, field_name
@@ -105,9 +103,9 @@ def test_maturity_survey_end_to_end(transactional_db, live_server, world, mailbo
         _answer_by_form(links[email], 3)
     _answer(browser, links["customer@example.org"], 2, "Acme clearly tells me what I can expect from its service.")
     submitted = Response.objects.filter(status=Response.Status.SUBMITTED)
-    assert sorted(submitted.values_list("respondent_role", flat=True)) == ["customer"] + ["management"] * 3 + [
-        "staff"
-    ] * 3
+    assert (
+        sorted(submitted.values_list("respondent_role", flat=True)) == ["customer"] + ["management"] * 3 + ["staff"] * 3
+    )
 
     # 3. Progress shows counts only; the report shows the gap: management 100, staff 50, customers 25.
     lead.reload()
@@ -130,7 +128,7 @@ def test_maturity_survey_end_to_end(transactional_db, live_server, world, mailbo
     with lead.expect_download() as info:
         lead.click("text=Download PDF")
     path = info.value.path()
-    reader = PdfReader(io.BytesIO(open(path, "rb").read()))
+    reader = PdfReader(path)
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Perception gap" in text and "100 % excellent" in text and "75.0" in text
     lead_context.close()

@@ -136,9 +136,13 @@ def test_one_survey_per_year_and_clear_errors(client, world):
     assert client.post(url, {"year": 2026}, HTTP_ACCEPT_LANGUAGE="en").status_code == 302
     again = client.post(url, {"year": 2026}, HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 400 and "There is already a maturity survey for 2026." in again.content.decode()
-    survey_url = reverse("maturity:survey", kwargs={"org": "acme", "survey_id": world.organisation.maturity_surveys.get().pk})
+    survey_url = reverse(
+        "maturity:survey", kwargs={"org": "acme", "survey_id": world.organisation.maturity_surveys.get().pk}
+    )
     bad = client.post(
-        survey_url, {"role": "staff", "language": "en", "emails": "a@example.org\nnot-an-address"}, HTTP_ACCEPT_LANGUAGE="en"
+        survey_url,
+        {"role": "staff", "language": "en", "emails": "a@example.org\nnot-an-address"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert bad.status_code == 400
     assert "Line 2: “not-an-address” is not an e-mail address." in bad.content.decode()
@@ -170,13 +174,17 @@ def test_roles_below_organisation_level_are_refused(client, world, who):
     for name in ("index", "survey", "report", "report_pdf", "report_csv"):
         kwargs = {"org": "acme"} | ({} if name == "index" else {"survey_id": survey.pk})
         assert client.get(reverse(f"maturity:{name}", kwargs=kwargs)).status_code == 403
-    assert client.get(f"/api/v1/organisations/acme/maturity/surveys").json() == []
+    assert client.get("/api/v1/organisations/acme/maturity/surveys").json() == []
 
 
 def test_other_organisation_sees_nothing(client, world, other_world):
     survey = make_survey(world)
     client.force_login(other_world.admin)
     for name in ("survey", "report", "report_pdf", "report_csv"):
-        assert client.get(reverse(f"maturity:{name}", kwargs={"org": "acme", "survey_id": survey.pk})).status_code == 404
-        assert client.get(reverse(f"maturity:{name}", kwargs={"org": "rival", "survey_id": survey.pk})).status_code == 404
+        assert (
+            client.get(reverse(f"maturity:{name}", kwargs={"org": "acme", "survey_id": survey.pk})).status_code == 404
+        )
+        assert (
+            client.get(reverse(f"maturity:{name}", kwargs={"org": "rival", "survey_id": survey.pk})).status_code == 404
+        )
     assert client.get(f"/api/v1/organisations/rival/maturity/surveys/{survey.pk}/report").status_code == 404

@@ -148,7 +148,9 @@ def test_no_hidden_unit_is_derivable_from_the_report(world, sizes, scores):
         report = maturity_report(survey=survey)
         total = report.themes[0].cells[S]
         counts = {unit.pk: size for unit, size in zip(units, sizes, strict=False) if size}
-        shown = {row.unit.pk: row.cells["m_promise"] for row in report.units.get(S, []) if not row.cells["m_promise"].hidden}
+        shown = {
+            row.unit.pk: row.cells["m_promise"] for row in report.units.get(S, []) if not row.cells["m_promise"].hidden
+        }
         assert all(cell.n >= 3 and cell.n == counts[pk] for pk, cell in shown.items())
         pool = sum(counts.values()) - sum(cell.n for cell in shown.values())
         assert pool == 0 or pool >= 3 or (total.hidden and not shown)

@@ -36,11 +36,13 @@ def scenario(world):
 @pytest.mark.django_db
 def test_wave_needs_the_notice_to_employees(world, scenario):
     with pytest.raises(ValidationError, match="notice to employees"):
-        services.wave_create(organisation=world.organisation, scenario=scenario[0], name="W",
-                             starts_on=TODAY, ends_on=TODAY)  # fmt: skip
+        services.wave_create(
+            organisation=world.organisation, scenario=scenario[0], name="W", starts_on=TODAY, ends_on=TODAY
+        )
     notice_ensure(world.organisation)
-    assert services.wave_create(organisation=world.organisation, scenario=scenario[0], name="W",
-                                starts_on=TODAY, ends_on=TODAY).pk  # fmt: skip
+    assert services.wave_create(
+        organisation=world.organisation, scenario=scenario[0], name="W", starts_on=TODAY, ends_on=TODAY
+    ).pk
 
 
 @pytest.mark.django_db
@@ -52,8 +54,13 @@ def test_auto_assignment_by_region_and_load_never_the_same_location_twice_in_a_r
     bert = shopper_build(organisation, "Bert", [world.region])
     outsider = shopper_build(organisation, "Cecilia", [world.team])  # covers only the team, not the branches
     approved_report(spring, world.branch, anna, scenario[1])  # Anna visited the branch last
-    services.assignments_plan(wave=autumn, units=[world.branch, world.other_branch], channel="phone",
-                              window_start=autumn.starts_on, window_end=autumn.ends_on)  # fmt: skip
+    services.assignments_plan(
+        wave=autumn,
+        units=[world.branch, world.other_branch],
+        channel="phone",
+        window_start=autumn.starts_on,
+        window_end=autumn.ends_on,
+    )
     offered, left = services.assignments_auto_assign(wave=autumn)
     assert (offered, left) == (2, 0)
     by_unit = dict(autumn.assignments.values_list("unit_id", "shopper_id"))
@@ -62,8 +69,9 @@ def test_auto_assignment_by_region_and_load_never_the_same_location_twice_in_a_r
     assert outsider.assignments.count() == 0
     assert set(autumn.assignments.values_list("status", flat=True)) == {Assignment.Status.OFFERED}
     # Offering by hand follows the same rule.
-    [again] = services.assignments_plan(wave=autumn, units=[world.branch], channel="chat",
-                                        window_start=autumn.ends_on, window_end=autumn.ends_on)  # fmt: skip
+    [again] = services.assignments_plan(
+        wave=autumn, units=[world.branch], channel="chat", window_start=autumn.ends_on, window_end=autumn.ends_on
+    )
     with pytest.raises(ValidationError, match="previous visit"):
         services.assignment_offer(assignment=again, shopper=bert)
 
@@ -83,9 +91,11 @@ def test_submit_validates_window_evidence_and_times(world, scenario):
     assert "waiting time is longer than the whole visit" in messages
     report.refresh_from_db()
     assert report.status == "draft" and report.score is None
-    visits.report_save_draft(report=report, fields={"visit_started_at": visit_start(wave),
-                                                    "visit_ended_at": visit_start(wave) - dt.timedelta(minutes=5)},
-                             answers={scenario[1]["greeted"].pk: ""})  # fmt: skip
+    visits.report_save_draft(
+        report=report,
+        fields={"visit_started_at": visit_start(wave), "visit_ended_at": visit_start(wave) - dt.timedelta(minutes=5)},
+        answers={scenario[1]["greeted"].pk: ""},
+    )
     with pytest.raises(ValidationError) as error:
         visits.report_submit(report=report)
     assert "must end after it started" in " ".join(error.value.messages)
@@ -126,9 +136,18 @@ def test_qa_corrects_with_audit_trail_returns_and_approves(client, world, scenar
         visits.report_save_draft(report=report, fields={"notes": "late edit"}, answers={})
     client.force_login(world.cx_lead)
     review = url = reverse("mystery:qa_review", kwargs={"org": "acme", "report_id": report.pk})
-    response = client.post(review, {"action": "correct", "reason": "The recording shows next steps were agreed",
-                                    "visit_started_at": "", "visit_ended_at": "", "waiting_minutes": "5",
-                                    f"item-{items['next'].pk}": "yes"}, **EN)  # fmt: skip
+    response = client.post(
+        review,
+        {
+            "action": "correct",
+            "reason": "The recording shows next steps were agreed",
+            "visit_started_at": "",
+            "visit_ended_at": "",
+            "waiting_minutes": "5",
+            f"item-{items['next'].pk}": "yes",
+        },
+        **EN,
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.score == pytest.approx(100 * 3.75 / 4) and not report.critical_failed
@@ -144,8 +163,11 @@ def test_qa_corrects_with_audit_trail_returns_and_approves(client, world, scenar
     report.refresh_from_db()
     assert report.status == "returned" and report.assignment.status == Assignment.Status.RETURNED
     start = visit_start(wave)
-    visits.report_save_draft(report=report, fields={"visit_started_at": start,
-                                                    "visit_ended_at": start + dt.timedelta(minutes=25)}, answers={})  # fmt: skip
+    visits.report_save_draft(
+        report=report,
+        fields={"visit_started_at": start, "visit_ended_at": start + dt.timedelta(minutes=25)},
+        answers={},
+    )
     visits.report_submit(report=report)
     client.post(url, {"action": "approve"})
     report.refresh_from_db()

@@ -26,8 +26,15 @@ def setup(world):
     own = accepted_assignment(wave, world.branch, sanna)
     others = accepted_assignment(wave, world.other_branch, pekka)
     others_report = report_filled(others, items)
-    return {"items": items, "wave": wave, "sanna": sanna, "pekka": pekka, "own": own, "others": others,
-            "others_report": others_report}  # fmt: skip
+    return {
+        "items": items,
+        "wave": wave,
+        "sanna": sanna,
+        "pekka": pekka,
+        "own": own,
+        "others": others,
+        "others_report": others_report,
+    }
 
 
 def url(name: str, **kwargs) -> str:
@@ -49,9 +56,7 @@ def test_shopper_sees_only_their_own_assignments(client, world, setup):
     assert client.post(url("shop_respond", assignment_id=others), {"decision": "decline"}).status_code == 404
     evidence = setup["others_report"].evidence.get()
     assert client.get(url("evidence", evidence_id=evidence.pk)).status_code == 404
-    assert client.post(
-        url("shop_evidence_delete", assignment_id=others, evidence_id=evidence.pk)
-    ).status_code == 404
+    assert client.post(url("shop_evidence_delete", assignment_id=others, evidence_id=evidence.pk)).status_code == 404
     setup["others_report"].refresh_from_db()
     assert setup["others_report"].evidence.count() == 1 and setup["others_report"].notes == "Visited at lunchtime."
 
@@ -60,10 +65,20 @@ def test_shopper_sees_only_their_own_assignments(client, world, setup):
 def test_shopper_sees_no_organisation_data(client, world, setup):
     client.force_login(setup["sanna"].user)
     assert client.get(url("index")).url == url("shop")  # the mystery entry page sends a shopper to the portal
-    for name, kwargs in [("report", {}), ("report_csv", {}), ("report_xlsx", {}), ("qa", {}), ("shoppers", {}),
-                         ("actions", {}), ("calibrations", {}), ("notice", {}), ("fees", {}),
-                         ("wave", {"wave_id": setup["wave"].pk}), ("qa_review", {"report_id": setup["others_report"].pk}),
-                         ("visit", {"report_id": setup["others_report"].pk})]:  # fmt: skip
+    for name, kwargs in [
+        ("report", {}),
+        ("report_csv", {}),
+        ("report_xlsx", {}),
+        ("qa", {}),
+        ("shoppers", {}),
+        ("actions", {}),
+        ("calibrations", {}),
+        ("notice", {}),
+        ("fees", {}),
+        ("wave", {"wave_id": setup["wave"].pk}),
+        ("qa_review", {"report_id": setup["others_report"].pk}),
+        ("visit", {"report_id": setup["others_report"].pk}),
+    ]:
         assert client.get(url(name, **kwargs)).status_code == 403, name
     assert client.get("/o/acme/").status_code == 403  # the dashboard
     assert client.get("/o/acme/feedback/").status_code == 403

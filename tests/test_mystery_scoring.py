@@ -1,7 +1,7 @@
 """Scoring against hand-computed cases: weights, not applicable, critical items, integrity items."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kohtaamo.mystery import visits
@@ -13,14 +13,30 @@ from .mystery_helpers import accepted_assignment, report_filled, scenario_build,
 def answers(next_steps: int = 0, name_card=None, name_na=True, parking_na=True, parking_value=None):
     return [
         ItemAnswer(item_id=1, section_id=10, dimension_id=100, kind="yes_no", weight=2, value=1),
-        ItemAnswer(item_id=2, section_id=10, dimension_id=100, kind="yes_no_na", weight=1, value=name_card,
-                   not_applicable=name_na),  # fmt: skip
+        ItemAnswer(
+            item_id=2,
+            section_id=10,
+            dimension_id=100,
+            kind="yes_no_na",
+            weight=1,
+            value=name_card,
+            not_applicable=name_na,
+        ),
         ItemAnswer(item_id=3, section_id=10, dimension_id=200, kind="scale", weight=1, value=4),
-        ItemAnswer(item_id=4, section_id=20, dimension_id=200, kind="yes_no", weight=1, value=next_steps,
-                   critical=True),  # fmt: skip
+        ItemAnswer(
+            item_id=4, section_id=20, dimension_id=200, kind="yes_no", weight=1, value=next_steps, critical=True
+        ),
         ItemAnswer(item_id=5, section_id=20, dimension_id=None, kind="text", weight=1),
-        ItemAnswer(item_id=6, section_id=20, dimension_id=None, kind="yes_no_na", weight=1, value=parking_value,
-                   not_applicable=parking_na, integrity=True),  # fmt: skip
+        ItemAnswer(
+            item_id=6,
+            section_id=20,
+            dimension_id=None,
+            kind="yes_no_na",
+            weight=1,
+            value=parking_value,
+            not_applicable=parking_na,
+            integrity=True,
+        ),
     ]
 
 
@@ -56,18 +72,27 @@ def test_integrity_item_answered_flags_a_careless_report_without_changing_the_sc
 
 def test_nothing_applicable_gives_no_score():
     card = scorecard(
-        answers=[ItemAnswer(item_id=1, section_id=1, dimension_id=None, kind="yes_no_na", weight=1,
-                            not_applicable=True)],  # fmt: skip
+        answers=[
+            ItemAnswer(item_id=1, section_id=1, dimension_id=None, kind="yes_no_na", weight=1, not_applicable=True)
+        ],
         critical_fails_visit=True,
     )
     assert card.score is None and card.sections == {}
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 1), st.floats(0.01, 10), st.booleans()), min_size=1, max_size=12))
 def test_score_is_a_weighted_percentage_within_0_and_100(rows):
     items = [
-        ItemAnswer(item_id=i, section_id=1, dimension_id=1, kind="yes_no_na", weight=w, value=None if na else v,
-                   not_applicable=na)  # fmt: skip
+        ItemAnswer(
+            item_id=i,
+            section_id=1,
+            dimension_id=1,
+            kind="yes_no_na",
+            weight=w,
+            value=None if na else v,
+            not_applicable=na,
+        )
         for i, (v, w, na) in enumerate(rows)
     ]
     card = scorecard(answers=items, critical_fails_visit=False)

@@ -41,8 +41,11 @@ def respond(
     answers = {questions[code]: quality for code in ELEMENT_ITEMS} if quality is not None else {}
     if comment:
         answers[questions["comment"]] = comment
-    context = {} if encounter else {"unit_id": (unit or world.team).pk, "subject_person_id": world.person.pk,
-                                    "channel": channel}
+    context = (
+        {}
+        if encounter
+        else {"unit_id": (unit or world.team).pk, "subject_person_id": world.person.pk, "channel": channel}
+    )
     return response_record(
         round=world.programme,
         answers=answers,

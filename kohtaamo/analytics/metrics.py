@@ -22,6 +22,8 @@ class Estimate:
     ci_low: float | None = None
     ci_high: float | None = None
     indicative: bool = field(init=False)
+    # Standard error of `value` (NPS points, or the mean's), for significance tests; not part of equality.
+    se: float | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "indicative", self.n < INDICATIVE_BELOW)
@@ -55,7 +57,7 @@ def nps(*, promoters: int, passives: int, detractors: int) -> Estimate:
     se = math.sqrt((p + d - (p - d) ** 2) / n_adj)
     low = _clip(100 * ((p - d) - Z_95 * se), -100, 100)
     high = _clip(100 * ((p - d) + Z_95 * se), -100, 100)
-    return Estimate(value=value, n=n, ci_low=low, ci_high=high)
+    return Estimate(value=value, n=n, ci_low=low, ci_high=high, se=100 * se)
 
 
 def top_box_share(*, hits: int, n: int) -> Estimate:
@@ -93,4 +95,4 @@ def mean_t_interval(
     low, high = mean - half, mean + half
     if bounds is not None:
         low, high = _clip(low, *bounds), _clip(high, *bounds)
-    return Estimate(value=mean, n=n, ci_low=low, ci_high=high)
+    return Estimate(value=mean, n=n, ci_low=low, ci_high=high, se=math.sqrt(variance / n))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from kohtaamo.organisations.decorators import organisation_view
 from kohtaamo.organisations.selectors import person_for
 
-from . import charts, selectors
+from . import charts, selectors, significance
 from .forms import DashboardFilterForm
 
 # Columns of the breakdown table; the chart's metric is added when it is not one of them.
@@ -42,7 +42,13 @@ def _figures_context(*, request, form, filters, basis, catalogue) -> dict:
     chart_spec = specs.get(form.chart_metric, catalogue[0])
     figures = selectors.overview(scope=request.scope, filters=filters, basis=basis)
     points = selectors.trend(scope=request.scope, filters=filters, basis=basis)
+    estimates = [point.figures[chart_spec.key] for point in points]
+    changes = significance.period_changes(estimates, kind=chart_spec.kind)
     return {
+        "trend_marked": [
+            (point, estimate, change)
+            for point, estimate, change in zip(points, estimates, changes, strict=True)
+        ],
         "tiles": [(spec, figures[spec.key]) for spec in catalogue],
         "chart_spec": chart_spec,
         "trend_rows": [(point, point.figures[chart_spec.key]) for point in points],
@@ -76,6 +82,7 @@ def _breakdown_context(*, request, form, filters, basis, catalogue, chart_spec) 
         }
         for row in breakdown.rows
     ]
+    _mark_differences(rows, spec=chart_spec)
     if breakdown.by == "unit" and breakdown.anchor is not None:
         title = _("Units under %(unit)s") % {"unit": breakdown.anchor.name}
     else:
@@ -87,6 +94,20 @@ def _breakdown_context(*, request, form, filters, basis, catalogue, chart_spec) 
         "breakdown_rows": rows,
         "breakdown_chart": charts.breakdown_chart(rows=breakdown.rows, spec=chart_spec) if breakdown.rows else "",
     }
+
+
+def _mark_differences(rows: list[dict], *, spec) -> None:
+    """Per row, the groups it differs from significantly on the chart's figure (pairwise, Holm-corrected)."""
+    tested = significance.pairwise([item["row"].figures[spec.key] for item in rows], kind=spec.kind)
+    for item in rows:
+        item["higher_than"], item["lower_than"] = [], []
+    for (i, j), comparison in tested.items():
+        if comparison.significant:
+            high, low = (i, j) if comparison.difference > 0 else (j, i)
+            rows[high]["higher_than"].append(rows[low]["row"].label)
+            rows[low]["lower_than"].append(rows[high]["row"].label)
+    for item in rows:
+        item["test"] = significance.TESTS.get(spec.kind, "")
 
 
 @organisation_view

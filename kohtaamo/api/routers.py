@@ -17,3 +17,11 @@ ROUTERS.append(("/organisations", maturity_api.router))
 from kohtaamo.assessments import api as assessments_api  # noqa: E402
 
 ROUTERS.append(("/organisations", assessments_api.router))
+
+from kohtaamo.followup import api as followup_api  # noqa: E402
+from kohtaamo.impact import api as impact_api  # noqa: E402
+from kohtaamo.integrations import api as integrations_api  # noqa: E402
+
+ROUTERS.append(("/organisations", followup_api.router))
+ROUTERS.append(("/organisations", impact_api.router))
+ROUTERS.append(("/organisations", integrations_api.router))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kohtaamo.feedback.models import RespondentRole
 from kohtaamo.instruments.models import Dimension, pick_language
+from kohtaamo.reports.pdf import pdf_render
 from kohtaamo.reports.svg import bar_svg, radar_svg
 
 from .releasing import ALL_OTHERS
@@ -166,3 +167,9 @@ def report_public(*, release) -> dict:
         "comments": snapshot["comments"],
         "rhetoric": snapshot["rhetoric"],
     }
+
+
+def report_pdf(*, release, participant, language: str, request=None) -> bytes:
+    """The released report as a PDF (WeasyPrint, charts as inline SVG)."""
+    context = report_context(release=release, participant=participant, language=language)
+    return pdf_render(template="assessments/report_pdf.html", context=context, request=request)

@@ -19,7 +19,7 @@ def new_token() -> str:
 
 class Scoped(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class ClinicCase(Scoped):
 class ClinicAction(Scoped):
     case = models.ForeignKey(ClinicCase, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(_("action"), max_length=300)
-    owner = models.ForeignKey("organisations.Person", on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
     due_date = models.DateField(_("due"))
     done_at = models.DateTimeField(null=True, blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
@@ -127,8 +127,8 @@ class ClinicAction(Scoped):
 class MentorPair(Scoped):
     """`unit` is the mentee's unit."""
 
-    mentor = models.ForeignKey("organisations.Person", on_delete=models.PROTECT, related_name="+")
-    mentee = models.ForeignKey("organisations.Person", on_delete=models.PROTECT, related_name="+")
+    mentor = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
     goals = models.TextField(_("goals"))
     active = models.BooleanField(default=True)
 
@@ -185,8 +185,8 @@ class RolePlayScenario(models.Model):
 class RolePlaySession(Scoped):
     """`unit` is the participant's unit. The token is the raters' only credential."""
 
-    scenario = models.ForeignKey(RolePlayScenario, on_delete=models.PROTECT, related_name="sessions")
-    participant = models.ForeignKey("organisations.Person", on_delete=models.PROTECT, related_name="+")
+    scenario = models.ForeignKey(RolePlayScenario, on_delete=models.CASCADE, related_name="sessions")
+    participant = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
     coach = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     recording_ref = models.CharField(_("recording (reference)"), max_length=500, blank=True)
@@ -227,7 +227,7 @@ class RolePlayRatingValue(models.Model):
 class DevelopmentPlan(Scoped):
     """`unit` is the person's unit."""
 
-    person = models.ForeignKey("organisations.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("title"), max_length=200)
     baseline_source = models.CharField(max_length=20, default="pulse")
     started_at = models.DateTimeField(_("started"))

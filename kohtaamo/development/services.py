@@ -1,5 +1,6 @@
 """Writes of the development loop. Keyword-only, typed; views stay thin."""
 
+import calendar
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -47,12 +48,7 @@ def session_time(*, first: datetime, interval: str, index: int) -> datetime:
         return first + timedelta(weeks=2 * index)
     months = first.month - 1 + index
     year, month = first.year + months // 12, months % 12 + 1
-    for day in range(first.day, 27, -1):
-        try:
-            return first.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return first.replace(year=year, month=month, day=28)
+    return first.replace(year=year, month=month, day=min(first.day, calendar.monthrange(year, month)[1]))
 
 
 def _require_not_employee(scope: Scope) -> None:

@@ -260,7 +260,9 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> int:
 
 def contact_preference_set(*, invitation: Invitation, choice: str) -> ContactPreference:
     """The respondent's wish; "please contact me" opens a case for an answered invitation without one."""
-    preference, _created = ContactPreference.objects.update_or_create(invitation=invitation, defaults={"choice": choice})
+    preference, _created = ContactPreference.objects.update_or_create(
+        invitation=invitation, defaults={"choice": choice}
+    )
     if choice == ContactPreference.Choice.CONTACT:
         response = Response.objects.filter(invitation=invitation, status=Response.Status.SUBMITTED).first()
         if response is not None:

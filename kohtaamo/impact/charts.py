@@ -19,7 +19,9 @@ def importance_performance_chart(*, report: DriverReport) -> str:
             textposition="top center",
             marker={
                 "size": 12,
-                "color": ["#b3261e" if r.fix_first else ("#0b5cad" if r.driver.significant else "#9aa3ad") for r in rows],
+                "color": [
+                    "#b3261e" if r.fix_first else ("#0b5cad" if r.driver.significant else "#9aa3ad") for r in rows
+                ],
             },
             error_y={
                 "type": "data",
@@ -28,7 +30,11 @@ def importance_performance_chart(*, report: DriverReport) -> str:
                 "arrayminus": [100 * (r.driver.weight - r.driver.ci_low) for r in rows],
                 "color": "#555d66",
             },
-            hovertemplate="%{text}<br>" + _("performance") + " %{x:.0f}, " + _("importance") + " %{y:.1f} %<extra></extra>",
+            hovertemplate="%{text}<br>"
+            + _("performance")
+            + " %{x:.0f}, "
+            + _("importance")
+            + " %{y:.1f} %<extra></extra>",
         )
     )
     if rows:

@@ -34,7 +34,9 @@ class ImpactForm(UnitPeriodForm):
 
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(start.isoformat(), f"{start:%Y-%m-%d} – {end:%Y-%m-%d}") for start, end in periods]
+        self.fields["period"].choices = [
+            (start.isoformat(), f"{start:%Y-%m-%d} – {end:%Y-%m-%d}") for start, end in periods
+        ]
 
 
 class OutcomeUploadForm(forms.Form):

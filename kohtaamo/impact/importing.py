@@ -96,7 +96,9 @@ def _row_clean(row: dict, line: int, errors: list) -> dict | None:
             errors.append(RowError(line, "services", _("The number of services must be a whole number.")))
         elif not 0 <= int(raw) <= MAX_SERVICES:
             errors.append(
-                RowError(line, "services", _("The number of services must be between 0 and %(max)s.") % {"max": MAX_SERVICES})
+                RowError(
+                    line, "services", _("The number of services must be between 0 and %(max)s.") % {"max": MAX_SERVICES}
+                )
             )
         else:
             services = int(raw)
@@ -126,7 +128,9 @@ def outcomes_import_rows(*, organisation: Organisation, rows: list[tuple[int, di
         key = (clean["customer_id"], clean["period"][0])
         if key in seen:
             errors.append(
-                RowError(line, "period", _("Duplicate of line %(line)s (same customer and period).") % {"line": seen[key]})
+                RowError(
+                    line, "period", _("Duplicate of line %(line)s (same customer and period).") % {"line": seen[key]}
+                )
             )
             continue
         seen[key] = line
@@ -137,9 +141,7 @@ def outcomes_import_rows(*, organisation: Organisation, rows: list[tuple[int, di
     )
     for line, clean in cleaned:
         if clean["customer_id"] not in customers:
-            errors.append(
-                RowError(line, "customer_id", _("Unknown customer “%(id)s”.") % {"id": clean["customer_id"]})
-            )
+            errors.append(RowError(line, "customer_id", _("Unknown customer “%(id)s”.") % {"id": clean["customer_id"]}))
     if errors:
         return ImportResult(errors=tuple(sorted(errors, key=lambda e: (e.line, e.field))))
     created = updated = 0
@@ -178,7 +180,9 @@ def outcomes_import_csv(*, organisation: Organisation, data: bytes) -> ImportRes
             errors=(RowError(1, "__all__", _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}),)
         )
     reader.fieldnames = header
-    rows = [(reader.line_num, row) for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+    rows = [
+        (reader.line_num, row) for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))
+    ]
     if not rows:
         return ImportResult(errors=(RowError(1, "__all__", _("The file has no rows.")),))
     return outcomes_import_rows(organisation=organisation, rows=rows)

@@ -87,9 +87,9 @@ def _predictor_matrix(*, scope: Scope, qs: QuerySet[Response], kind: str):
             matrix[index[pk], column[tp]] = 100.0
         return ids, keys, [touchpoints[k] for k in keys], matrix
     if kind == "dimension":
-        rows = DimensionScore.objects.filter(
-            response_id__in=ids, dimension__group=Dimension.Group.ELEMENT
-        ).values_list("response_id", "dimension__code", "score")
+        rows = DimensionScore.objects.filter(response_id__in=ids, dimension__group=Dimension.Group.ELEMENT).values_list(
+            "response_id", "dimension__code", "score"
+        )
         names = dict(Dimension.objects.filter(group=Dimension.Group.ELEMENT).values_list("code", "names"))
         label = {code: (texts.get(_lang()) or texts.get("fi") or code) for code, texts in names.items()}
     else:
@@ -145,7 +145,9 @@ def key_drivers(
     if kind == "touchpoint":  # a touchpoint's performance: its customers' outcome on 0–100
         low, high = (0, 10) if target == "nps" else (1, 5)
         performance = {
-            label: float(np.nanmean((y[matrix[:, j] > 0] - low) / (high - low) * 100)) if (matrix[:, j] > 0).any() else 0
+            label: float(np.nanmean((y[matrix[:, j] > 0] - low) / (high - low) * 100))
+            if (matrix[:, j] > 0).any()
+            else 0
             for j, label in enumerate(labels)
         }
     average = float(np.mean(list(performance.values())))
@@ -241,9 +243,15 @@ def impact_report(*, scope: Scope, metric: str, period: tuple[date, date], unit:
     result = analysis.impact_analysis(**arrays) if arrays else None
     units = []
     if result is not None and result.n >= 2 * analysis.MIN_N:
-        anchor = unit or units_visible(scope=scope).filter(
-            path=scope.unit_path or units_visible(scope=scope).order_by("path").values_list("path", flat=True).first()
-        ).first()
+        anchor = (
+            unit
+            or units_visible(scope=scope)
+            .filter(
+                path=scope.unit_path
+                or units_visible(scope=scope).order_by("path").values_list("path", flat=True).first()
+            )
+            .first()
+        )
         for child in units_visible(scope=scope).filter(parent=anchor).order_by("name"):
             child_arrays = impact_arrays(scope=scope, metric=metric, period=period, unit=child)
             if child_arrays is not None and child_arrays["y"].size >= analysis.MIN_N:

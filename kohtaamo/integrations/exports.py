@@ -15,12 +15,27 @@ from kohtaamo.feedback.models import Answer, DimensionScore, RespondentRole, Res
 from kohtaamo.organisations.selectors import Scope, restrict
 
 FORMATS = ("csv", "xlsx", "parquet")
-BASE_COLUMNS = ["response_id", "submitted_at", "unit", "person", "touchpoint", "channel", "language", "nps", "csat", "ces", "eqi", "comment"]
+BASE_COLUMNS = [
+    "response_id",
+    "submitted_at",
+    "unit",
+    "person",
+    "touchpoint",
+    "channel",
+    "language",
+    "nps",
+    "csat",
+    "ces",
+    "eqi",
+    "comment",
+]
 
 
 def export_rows(*, scope: Scope) -> tuple[list[str], list[list]]:
     """One row per submitted customer response with its dimension scores (0–100) as columns."""
-    comment = Answer.objects.filter(response=OuterRef("pk")).exclude(text="").order_by("question__order").values("text")[:1]
+    comment = (
+        Answer.objects.filter(response=OuterRef("pk")).exclude(text="").order_by("question__order").values("text")[:1]
+    )
     qs = (
         restrict(
             Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
@@ -44,11 +59,23 @@ def export_rows(*, scope: Scope) -> tuple[list[str], list[list]]:
         scores.setdefault(response_id, {})[code] = round(score, 2)
     rows = []
     for r in qs.values_list(
-        "pk", "submitted_at", "unit__name", "subject_person__external_id", "touchpoint__name", "channel",
-        "language", "nps", "csat", "ces", "eqi", "comment",
+        "pk",
+        "submitted_at",
+        "unit__name",
+        "subject_person__external_id",
+        "touchpoint__name",
+        "channel",
+        "language",
+        "nps",
+        "csat",
+        "ces",
+        "eqi",
+        "comment",
     ).iterator(chunk_size=2000):
         extra = scores.get(r[0], {})
-        rows.append([*r[:10], round(r[10], 2) if r[10] is not None else None, r[11] or "", *(extra.get(c) for c in codes)])
+        rows.append(
+            [*r[:10], round(r[10], 2) if r[10] is not None else None, r[11] or "", *(extra.get(c) for c in codes)]
+        )
     return BASE_COLUMNS + [f"score_{c}" for c in codes], rows
 
 
@@ -85,7 +112,8 @@ def export_parquet(columns: list[str], rows: list[list]) -> bytes:
         connection = duckdb.connect()
         try:
             connection.execute(
-                f"COPY (SELECT * FROM read_csv_auto('{source}', header=true, all_varchar=false)) TO '{target}' (FORMAT PARQUET)"  # noqa: S608
+                f"COPY (SELECT * FROM read_csv_auto('{source}', header=true)) "  # noqa: S608 - our own temp paths
+                f"TO '{target}' (FORMAT PARQUET)"
             )
         finally:
             connection.close()

@@ -134,7 +134,7 @@ def questionnaire_import_lss(
     """Create a questionnaire from the survey. `mapping` (question code -> framework item or None) says
     which scale questions measure which item; unmapped scale questions and unsupported types are skipped
     and reported. Free-text questions become open questions. Wording (fi/sv/en) comes from the file."""
-    version = (Questionnaire.objects.filter(organisation=organisation, key=key).order_by("-version").first())
+    version = Questionnaire.objects.filter(organisation=organisation, key=key).order_by("-version").first()
     questionnaire = Questionnaire.objects.create(
         organisation=organisation,
         framework=framework,

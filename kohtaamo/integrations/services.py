@@ -57,7 +57,12 @@ def webhooks_emit(*, organisation_id: int, event: str, payload: dict) -> list[in
 
 def _post(*, webhook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, str]:
     body = json.dumps(
-        {"id": delivery.pk, "event": delivery.event, "created_at": delivery.created_at.isoformat(), "data": delivery.payload},
+        {
+            "id": delivery.pk,
+            "event": delivery.event,
+            "created_at": delivery.created_at.isoformat(),
+            "data": delivery.payload,
+        },
         separators=(",", ":"),
     ).encode()
     timestamp = str(int(time.time()))

@@ -34,8 +34,12 @@ def emotion_chart(*, journey: JourneyMap) -> str:
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": [(c.emotion.ci_high - c.emotion.value) if c.emotion.ci_high is not None else 0 for c in columns],
-                "arrayminus": [(c.emotion.value - c.emotion.ci_low) if c.emotion.ci_low is not None else 0 for c in columns],
+                "array": [
+                    (c.emotion.ci_high - c.emotion.value) if c.emotion.ci_high is not None else 0 for c in columns
+                ],
+                "arrayminus": [
+                    (c.emotion.value - c.emotion.ci_low) if c.emotion.ci_low is not None else 0 for c in columns
+                ],
             },
             hovertext=[_("n = %(n)s") % {"n": c.emotion.n} for c in columns],
         )
@@ -57,13 +61,17 @@ def flow_chart(*, flows: PathFlows, names: dict[int, str], tones: dict[int, str]
 
     sources, targets, values, link_colours = [], [], [], []
     for (step, touchpoint), following in sorted(flows.transitions.items()):
-        source = node((step, touchpoint), f"{step + 1}. {names.get(touchpoint, '?')}", TONE_COLOURS[tones.get(touchpoint, "none")])
+        source = node(
+            (step, touchpoint), f"{step + 1}. {names.get(touchpoint, '?')}", TONE_COLOURS[tones.get(touchpoint, "none")]
+        )
         for nxt, count in following.items():
             if nxt is None:
                 target = node(("end", step), _("Ended after step %(step)s") % {"step": step + 1}, "#d0d7de")
                 link_colours.append("rgba(180,35,24,0.25)")
             else:
-                target = node((step + 1, nxt), f"{step + 2}. {names.get(nxt, '?')}", TONE_COLOURS[tones.get(nxt, "none")])
+                target = node(
+                    (step + 1, nxt), f"{step + 2}. {names.get(nxt, '?')}", TONE_COLOURS[tones.get(nxt, "none")]
+                )
                 link_colours.append("rgba(11,92,173,0.25)")
             sources.append(source)
             targets.append(target)

@@ -9,6 +9,7 @@ CSAT % 4–5: red < 60, amber < 80, green ≥ 80; EQI 0–100: red < 60, amber <
 NPS: red < 0, amber < 30, green ≥ 30. No answers: grey.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -122,7 +123,11 @@ def stages_with_touchpoints(*, service_path: ServicePath) -> list[Stage]:
 
 def segments_available(*, scope: Scope) -> list[str]:
     return list(
-        customers_visible(scope=scope).exclude(segment="").values_list("segment", flat=True).distinct().order_by("segment")
+        customers_visible(scope=scope)
+        .exclude(segment="")
+        .values_list("segment", flat=True)
+        .distinct()
+        .order_by("segment")
     )
 
 
@@ -175,7 +180,9 @@ def _figures(row: dict, metric: str) -> dict[str, Estimate]:
     figures = {
         "nps": metrics.nps(promoters=row["promoters"], passives=row["passives"], detractors=row["detractors"]),
         "csat": metrics.top_box_share(hits=row["csat_hits"], n=row["csat_n"]),
-        "eqi": metrics.mean_t_interval(n=row["eqi_n"], total=row["eqi_sum"], total_sq=row["eqi_sq"], bounds=SCORE_RANGE),
+        "eqi": metrics.mean_t_interval(
+            n=row["eqi_n"], total=row["eqi_sum"], total_sq=row["eqi_sq"], bounds=SCORE_RANGE
+        ),
     }
     figures["primary"] = figures[metric]
     return figures
@@ -205,7 +212,9 @@ def _dimension_means(qs: QuerySet[Response], condition: Q) -> dict:
     }
 
 
-def customer_drivers(*, qs: QuerySet[Response], touchpoint_ids: list[int], nps_questionnaires: list[int]) -> DriverAnalysis:
+def customer_drivers(
+    *, qs: QuerySet[Response], touchpoint_ids: list[int], nps_questionnaires: list[int]
+) -> DriverAnalysis:
     """Per-customer aggregates (one row per customer and touchpoint) into Johnson's relative weights."""
     with_customer = qs.filter(encounter__customer__isnull=False)
     outcome = dict(
@@ -277,7 +286,8 @@ def journey_map(
     ranked = sorted(
         (c for c in all_cards if c.value.value is not None and not c.value.indicative), key=lambda c: c.value.value
     )
-    lowest = ranked[:LOWEST_SHOWN]
+    # At most three, and at most a third of the scored touchpoints: "lowest" must single some out.
+    lowest = ranked[: min(LOWEST_SHOWN, math.ceil(len(ranked) / 3))]
     for card in lowest:
         card.lowest = True
     drivers, moments = None, []

@@ -212,7 +212,9 @@ def touchpoint_update(
     touchpoint.channel = channel
     touchpoint.owner_unit = owner_unit
     touchpoint.save(update_fields=["name", "channel", "owner_unit"])
-    TouchpointDetail.objects.update_or_create(touchpoint=touchpoint, defaults={"customer_value": customer_value.strip()})
+    TouchpointDetail.objects.update_or_create(
+        touchpoint=touchpoint, defaults={"customer_value": customer_value.strip()}
+    )
     journey_version_create(
         service_path=touchpoint.stage.service_path, change=_("Touchpoint changed: %s") % touchpoint.name, user=user
     )

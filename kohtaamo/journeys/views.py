@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kohtaamo.organisations.decorators import organisation_view
 from kohtaamo.organisations.models import Stage, Touchpoint
 from kohtaamo.reports.pdf import pdf_render, pdf_response
 from kohtaamo.reports.svg_journeys import journey_map_png, journey_map_svg
@@ -24,7 +25,6 @@ from .selectors import (
     service_paths_visible,
     stages_with_touchpoints,
 )
-from kohtaamo.organisations.decorators import organisation_view
 
 
 def _error_text(error: ValidationError) -> str:
@@ -171,7 +171,11 @@ def export_csv(request, path_id: int):
             row += [int(card.archived), card.responses]
             for key in ("csat", "eqi", "nps"):
                 estimate = card.figures.get(key)
-                row += [number(estimate.value), estimate.n, number(estimate.ci_low), number(estimate.ci_high)] if estimate else ["", 0, "", ""]
+                row += (
+                    [number(estimate.value), estimate.n, number(estimate.ci_low), number(estimate.ci_high)]
+                    if estimate
+                    else ["", 0, "", ""]
+                )
             driver = weights.get(card.touchpoint.pk)
             row += [int(card.lowest), int(card.moment_of_truth)]
             row += [number(driver.weight), number(driver.ci_low), number(driver.ci_high)] if driver else ["", "", ""]
@@ -210,14 +214,18 @@ def _stage_of(path, pk) -> Stage:
 
 
 def _touchpoint_of(path, pk) -> Touchpoint:
-    touchpoint = Touchpoint.objects.filter(pk=pk, stage__service_path=path).select_related("stage__service_path").first()
+    touchpoint = (
+        Touchpoint.objects.filter(pk=pk, stage__service_path=path).select_related("stage__service_path").first()
+    )
     if touchpoint is None:
         raise Http404
     return touchpoint
 
 
 def _form_errors(form) -> str:
-    return " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items())
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+    )
 
 
 def _do(request, path, action: str) -> str:
@@ -249,15 +257,23 @@ def _do(request, path, action: str) -> str:
         return _("Stage added.")
     if action == "stage-delete":
         outcome = services.stage_delete(stage=_stage_of(path, post.get("id")), user=user)
-        return _("The stage has responses, so it was archived, not deleted.") if outcome == "archived" else _("Stage deleted.")
+        return (
+            _("The stage has responses, so it was archived, not deleted.")
+            if outcome == "archived"
+            else _("Stage deleted.")
+        )
     if action == "stage-restore":
         services.stage_restore(stage=_stage_of(path, post.get("id")), user=user)
         return _("Stage restored.")
     if action in ("stage-up", "stage-down"):
-        services.stage_move(stage=_stage_of(path, post.get("id")), direction=-1 if action == "stage-up" else 1, user=user)
+        services.stage_move(
+            stage=_stage_of(path, post.get("id")), direction=-1 if action == "stage-up" else 1, user=user
+        )
         return _("Stage moved.")
     if action == "stages-reorder":
-        services.stages_reorder(service_path=path, stage_ids=[x for x in post.get("ids", "").split(",") if x], user=user)
+        services.stages_reorder(
+            service_path=path, stage_ids=[x for x in post.get("ids", "").split(",") if x], user=user
+        )
         return _("Stages reordered.")
     if action == "touchpoints-reorder":
         services.touchpoints_reorder(
@@ -312,11 +328,23 @@ def _do(request, path, action: str) -> str:
     raise Http404
 
 
-EDITOR_ACTIONS = (
-    "persona-add persona-delete stage-add stage-delete stage-restore stage-up stage-down stages-reorder "
-    "touchpoints-reorder touchpoint-add touchpoint-edit touchpoint-delete touchpoint-restore touchpoint-up "
-    "touchpoint-down"
-).split()
+EDITOR_ACTIONS = [
+    "persona-add",
+    "persona-delete",
+    "stage-add",
+    "stage-delete",
+    "stage-restore",
+    "stage-up",
+    "stage-down",
+    "stages-reorder",
+    "touchpoints-reorder",
+    "touchpoint-add",
+    "touchpoint-edit",
+    "touchpoint-delete",
+    "touchpoint-restore",
+    "touchpoint-up",
+    "touchpoint-down",
+]
 
 
 @require_POST

@@ -52,10 +52,7 @@ class Progress:
 
 def survey_progress(*, survey: MaturitySurvey) -> Progress:
     invited = dict(
-        Invitation.objects.filter(round=survey.round)
-        .order_by()
-        .values_list("respondent_role")
-        .annotate(n=Count("pk"))
+        Invitation.objects.filter(round=survey.round).order_by().values_list("respondent_role").annotate(n=Count("pk"))
     )
     answered = dict(
         Response.objects.filter(round=survey.round, status=Response.Status.SUBMITTED)
@@ -90,9 +87,9 @@ HIDDEN = Cell(hidden=True)
 
 def _themes(*, survey: MaturitySurvey) -> list[Dimension]:
     return list(
-        Dimension.objects.filter(framework_id=survey.organisation_questionnaire.framework_id, group="maturity").order_by(
-            "order"
-        )
+        Dimension.objects.filter(
+            framework_id=survey.organisation_questionnaire.framework_id, group="maturity"
+        ).order_by("order")
     )
 
 

@@ -61,8 +61,11 @@ def index(request):
 def survey(request, survey_id: int):
     scope = request.scope
     survey = survey_for(scope=scope, survey_id=survey_id)
-    form = InviteForm(request.POST or None, units=units_visible(scope=scope).order_by("path"),
-                      initial={"language": scope.organisation.default_language})
+    form = InviteForm(
+        request.POST or None,
+        units=units_visible(scope=scope).order_by("path"),
+        initial={"language": scope.organisation.default_language},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitations = maturity_invitations_create(

@@ -37,7 +37,7 @@ class SectionForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    section = forms.ModelChoiceField(label=_("Section"), queryset=None)
+    section = forms.ModelChoiceField(label=_("Section"), queryset=None, empty_label=None)
     text = forms.CharField(label=_("Question"), max_length=500)
     kind = forms.ChoiceField(label=_("Kind"), choices=ChecklistItem.Kind.choices)
     weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=5, decimal_places=2, initial=1)

@@ -51,7 +51,8 @@ def weighted_percentage(pairs: list[tuple[float, float]]) -> float | None:
     total_weight = sum(w for w, _ in pairs)
     if total_weight <= 0:
         return None
-    return 100 * sum(w * p for w, p in pairs) / total_weight
+    # Rounding of many float weights can step a hair past 100.
+    return min(100.0, max(0.0, 100 * sum(w * p for w, p in pairs) / total_weight))
 
 
 def scorecard(*, answers: list[ItemAnswer], critical_fails_visit: bool) -> ScoreCard:

@@ -59,7 +59,9 @@ def journey_map_svg(*, journey) -> str:
                 f'<text x="{x + 8}" y="{y + 18}" font-size="11" font-weight="bold" fill="#1b1f24">'
                 f"{escape(_short(card.touchpoint.name))}</text>"
             )
-            parts.append(f'<text x="{x + 8}" y="{y + 35}" font-size="10" fill="#1b1f24">{escape(_figure_text(card))}</text>')
+            parts.append(
+                f'<text x="{x + 8}" y="{y + 35}" font-size="10" fill="#1b1f24">{escape(_figure_text(card))}</text>'
+            )
             flags = []
             if card.lowest:
                 flags.append(_("lowest"))

@@ -18,9 +18,13 @@ def _marker(shape: str, x: float, y: float, colour: str, title: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">{tip}</circle>'
 
 
-def gap_svg(*, rows: list[tuple[str, list[float | None]]], sides: list[str], width: int = 560) -> str:
+def _short(label: str, limit: int = 44) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def gap_svg(*, rows: list[tuple[str, list[float | None]]], sides: list[str], width: int = 620) -> str:
     """`rows`: (theme label, one value 0–100 or None per side). Markers differ in shape and colour."""
-    label_w, row_h, top = 210, 26, 30
+    label_w, row_h, top = 250, 26, 30
     plot_w = width - label_w - 20
     height = top + row_h * len(rows) + 10
     parts = [_svg_open(width, height)]
@@ -34,11 +38,15 @@ def gap_svg(*, rows: list[tuple[str, list[float | None]]], sides: list[str], wid
         parts.append(f'<text x="{x:.1f}" y="{height}" font-size="8" text-anchor="middle">{tick}</text>')
     for i, (label, values) in enumerate(rows):
         y = top + i * row_h + row_h / 2
-        parts.append(f'<text x="0" y="{y + 3:.1f}" font-size="10" fill="#1b1f24">{escape(label)}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 3:.1f}" font-size="10" fill="#1b1f24">{escape(_short(label))}<title>{escape(label)}</title></text>'
+        )
         present = [v for v in values if v is not None]
         if len(present) >= 2:
             x1, x2 = (label_w + plot_w * v / 100 for v in (min(present), max(present)))
-            parts.append(f'<line x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" stroke="#8b949e" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" stroke="#8b949e" stroke-width="2"/>'
+            )
         for k, value in enumerate(values):
             if value is not None:
                 x = label_w + plot_w * max(0.0, min(value, 100.0)) / 100

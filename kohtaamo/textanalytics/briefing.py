@@ -123,8 +123,12 @@ def briefing_for(*, scope: Scope, customer_id: int) -> Briefing:
         .values_list("code", "n")
     )
     emphasis = [
-        Emphasis(code, element_scores.get(code, {}).get("score"), element_scores.get(code, {}).get("n", 0),
-                 negative_elements.get(code, 0))
+        Emphasis(
+            code,
+            element_scores.get(code, {}).get("score"),
+            element_scores.get(code, {}).get("n", 0),
+            negative_elements.get(code, 0),
+        )
         for code in ELEMENTS
         if negative_elements.get(code) or element_scores.get(code, {}).get("score", 100.0) < EMPHASIS_BELOW
     ]
@@ -134,7 +138,11 @@ def briefing_for(*, scope: Scope, customer_id: int) -> Briefing:
         encounters=past,
         encounter_count=encounters.count(),
         open_issues=[
-            {"text": n["answer__text"][:400], "when": n["response__submitted_at"], "themes": negative_themes.get(n["pk"], [])}
+            {
+                "text": n["answer__text"][:400],
+                "when": n["response__submitted_at"],
+                "themes": negative_themes.get(n["pk"], []),
+            }
             for n in negatives
         ],
         promises=promises,

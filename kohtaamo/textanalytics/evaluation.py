@@ -79,7 +79,9 @@ def evaluate_comments(rows: list[dict]) -> list[TaskScore]:
         baseline = [majority] * len(gold)
         results.append(
             TaskScore(
-                language, "sentiment", len(gold),
+                language,
+                "sentiment",
+                len(gold),
                 sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold),
                 macro_f1(gold, predicted, SENTIMENTS),
                 f"majority class ({majority})",
@@ -95,8 +97,14 @@ def evaluate_comments(rows: list[dict]) -> list[TaskScore]:
         base_accuracy, base_f1 = multilabel_scores(gold_sets, baseline_sets, elements)
         results.append(
             TaskScore(
-                language, "elements", len(gold), accuracy, model_f1,
-                f"most frequent element ({common})", base_accuracy, base_f1,
+                language,
+                "elements",
+                len(gold),
+                accuracy,
+                model_f1,
+                f"most frequent element ({common})",
+                base_accuracy,
+                base_f1,
             )
         )
     return results

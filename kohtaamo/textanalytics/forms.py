@@ -6,7 +6,9 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 class TranscriptForm(forms.Form):
     file = forms.FileField(label=_("Transcript file (.txt, .vtt or .json)"), required=False)
-    text = forms.CharField(label=_("…or paste the transcript"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    text = forms.CharField(
+        label=_("…or paste the transcript"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
 
     def clean(self):
         data = super().clean()

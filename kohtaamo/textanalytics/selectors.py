@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from kohtaamo.feedback.models import DimensionScore, Encounter, RespondentRole, Response
 from kohtaamo.instruments.models import Dimension
-from kohtaamo.organisations.models import Customer
 from kohtaamo.organisations.selectors import Scope, restrict
 
 from .analysis import topic_codes
@@ -74,7 +73,10 @@ def _group_fields(by: str, organisation) -> tuple[dict, str]:
     if by == "channel":
         return {"key": F("analysis__response__channel")}, "key"
     if by == "touchpoint":
-        return {"key": F("analysis__response__touchpoint_id"), "label": F("analysis__response__touchpoint__name")}, "label"
+        return {
+            "key": F("analysis__response__touchpoint_id"),
+            "label": F("analysis__response__touchpoint__name"),
+        }, "label"
     if by == "period":
         tz = timezone.zoneinfo.ZoneInfo(organisation.time_zone)
         return {"key": TruncMonth("analysis__response__submitted_at", tzinfo=tz)}, "key"
@@ -138,10 +140,13 @@ def _trend_flag(total: dict, comments: dict) -> str:
     recent, previous = total["recent"], total["previous"]
     if previous == 0 and recent >= 2:
         return "new"
-    if recent >= 3 and comments["previous"] and comments["recent"]:
-        if recent / comments["recent"] >= 1.5 * previous / comments["previous"]:
-            return "rising"
-    return ""
+    grew = (
+        recent >= 3
+        and comments["previous"]
+        and comments["recent"]
+        and recent / comments["recent"] >= 1.5 * previous / comments["previous"]
+    )
+    return "rising" if grew else ""
 
 
 @dataclass(frozen=True)
