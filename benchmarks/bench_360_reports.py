@@ -151,7 +151,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     slug, ids = build(args.people)
-    print(f"Set-up: {args.people} people x {len(RATERS)} raters answered and released in {time.perf_counter() - started:.1f} s")
+    print(
+        f"Set-up: {args.people} people x {len(RATERS)} raters answered and released "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     chunks = [ids[i :: args.processes] for i in range(args.processes)]
     with ProcessPoolExecutor(args.processes) as pool:
         list(pool.map(_render_pdfs, [c[:1] for c in chunks]))  # warm fonts and templates in every worker
@@ -159,8 +162,13 @@ def main() -> None:
         html_s, html_bytes = timed(pool, _render_pages, [(slug, c) for c in chunks])
     n = len(ids)
     print(f"PDF reports : {n} in {pdf_s:6.1f} s ({pdf_s / n * 1000:6.0f} ms each, {pdf_bytes / n / 1024:.0f} KiB each)")
-    print(f"HTML pages  : {n} in {html_s:6.1f} s ({html_s / n * 1000:6.0f} ms each, {html_bytes / n / 1024:.0f} KiB each)")
-    print(f"Extrapolated to 1,000 people on {args.processes} processes: PDF {pdf_s / n * 1000:.0f} s, HTML {html_s / n * 1000:.0f} s")
+    print(
+        f"HTML pages  : {n} in {html_s:6.1f} s ({html_s / n * 1000:6.0f} ms each, {html_bytes / n / 1024:.0f} KiB each)"
+    )
+    print(
+        f"Extrapolated to 1,000 people on {args.processes} processes: "
+        f"PDF {pdf_s / n * 1000:.0f} s, HTML {html_s / n * 1000:.0f} s"
+    )
 
 
 if __name__ == "__main__":

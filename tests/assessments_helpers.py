@@ -16,7 +16,10 @@ from kohtaamo.organisations.selectors import scope_from_organisation
 def people(world, n: int, prefix: str = "Colleague") -> list[Person]:
     return [
         Person.objects.create(
-            organisation=world.organisation, unit=world.team, name=f"{prefix} {i}", email=f"{prefix.lower()}{i}@example.org"
+            organisation=world.organisation,
+            unit=world.team,
+            name=f"{prefix} {i}",
+            email=f"{prefix.lower()}{i}@example.org",
         )
         for i in range(n)
     ]

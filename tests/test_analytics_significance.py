@@ -59,7 +59,10 @@ def _answers(world, month: int, nps_values: list[int], unit) -> None:
     when = datetime(2026, month, 10, 12, tzinfo=ZoneInfo("Europe/Helsinki"))
     for value in nps_values:
         response_record(
-            round=world.programme, answers={question.pk: value}, language="fi", submitted_at=when,
+            round=world.programme,
+            answers={question.pk: value},
+            language="fi",
+            submitted_at=when,
             context={"unit_id": unit.pk},
         )
 
@@ -70,7 +73,7 @@ def test_dashboard_marks_only_significant_changes(client, world):
     _answers(world, 3, [10] * 19 + [3] * 6, world.other_branch)
     client.force_login(world.cx_lead)
     page = client.get(
-        "/o/acme/?start=2026-01-01&end=2026-03-31&granularity=month&chart=nps&by=unit&unit=%d" % world.region.pk,
+        f"/o/acme/?start=2026-01-01&end=2026-03-31&granularity=month&chart=nps&by=unit&unit={world.region.pk}",
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     trend = page[page.index('id="trend-heading"') : page.index('id="breakdown-heading"')]

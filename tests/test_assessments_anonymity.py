@@ -83,7 +83,9 @@ def test_released_groups_never_fall_under_the_threshold_nor_isolate_late_answers
 
 @pytest.fixture
 def round_for_two(world):
-    second = Person.objects.create(organisation=world.organisation, unit=world.team, name="Second", email="s@example.org")
+    second = Person.objects.create(
+        organisation=world.organisation, unit=world.team, name="Second", email="s@example.org"
+    )
     assessment = make_round(world, subjects=[world.person, second])
     questions = list(Question.objects.filter(questionnaire=assessment.questionnaire_other).order_by("order"))
     return assessment, questions
@@ -163,26 +165,28 @@ def test_reports_exports_api_and_team_never_show_a_small_group(
                     have = already.filter(respondent_role=role).count()
                     extra = n if role not in EXEMPT_ROLES else max(0, n - have)
                     for i in range(extra):
-                        _respond(assessment, questions, participant.person, role, next(value), f"{role} {batch_number} {i}")
+                        _respond(
+                            assessment, questions, participant.person, role, next(value), f"{role} {batch_number} {i}"
+                        )
                 try:
                     release = report_release(participant=participant)
                 except ValidationError:
                     continue
                 _assert_output_respects_threshold(release, threshold)
                 releases.append(release)
-            history = [
-                {k: frozenset(v) for k, v in r.members.items()} for r in participant.releases.order_by("number")
-            ]
+            history = [{k: frozenset(v) for k, v in r.members.items()} for r in participant.releases.order_by("number")]
             exempt_ids = set(
-                Response.objects.filter(subject_person=participant.person, respondent_role__in=EXEMPT_ROLES).values_list(
-                    "pk", flat=True
-                )
+                Response.objects.filter(
+                    subject_person=participant.person, respondent_role__in=EXEMPT_ROLES
+                ).values_list("pk", flat=True)
             )
             _check_release_sets(history, exempt_ids, threshold)
         scope = scope_from_organisation(organisation=organisation)
         team = team_report(scope=scope, assessment=assessment, unit_id=world.team.pk if unit_filter else None)
         for participant, scores in team.rows:
-            figures = ReleaseFigure.objects.filter(release__participant=participant, release__current=True, group=ALL_OTHERS)
+            figures = ReleaseFigure.objects.filter(
+                release__participant=participant, release__current=True, group=ALL_OTHERS
+            )
             assert figures.count() == len(scores)
             assert all(f.n >= threshold for f in figures)
         transaction.set_rollback(True)

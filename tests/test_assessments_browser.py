@@ -6,6 +6,7 @@ import io
 import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -59,17 +60,23 @@ def test_360_round_from_creation_to_pdf(transactional_db, live_server, world, ma
     boss = Person.objects.create(
         organisation=world.organisation, unit=world.team, name="Boss Person", email="boss@example.org", user=boss_user
     )
-    Membership.objects.create(user=boss_user, organisation=world.organisation, role=Membership.Role.EMPLOYEE, person=boss)
+    Membership.objects.create(
+        user=boss_user, organisation=world.organisation, role=Membership.Role.EMPLOYEE, person=boss
+    )
     world.person.supervisor = boss
     world.person.email = "employee@example.org"
     world.person.save()
     colleagues = [
-        Person.objects.create(organisation=world.organisation, unit=world.team, name=f"Colleague {i}", email=f"c{i}@example.org")
+        Person.objects.create(
+            organisation=world.organisation, unit=world.team, name=f"Colleague {i}", email=f"c{i}@example.org"
+        )
         for i in range(3)
     ]
 
     def new_page(username):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="en-GB", extra_http_headers={"Accept-Language": "en"}
+        )
         page = context.new_page()
         log_in(page, base, username, "pw-acme")
         return context, page
@@ -112,7 +119,10 @@ def test_360_round_from_creation_to_pdf(transactional_db, live_server, world, ma
     lead.wait_for_load_state()
     messages = mailbox.wait_for(7)
     assert len(messages) == 7
-    links = {m["X-Envelope-To"]: re.search(rf"{re.escape(base)}/r/[A-Za-z0-9_-]{{40,}}/", _body(m)).group(0) for m in messages}
+    links = {
+        m["X-Envelope-To"]: re.search(rf"{re.escape(base)}/r/[A-Za-z0-9_-]{{40,}}/", _body(m)).group(0)
+        for m in messages
+    }
 
     # 5. Everyone answers on a phone.
     _answer(browser, links["employee@example.org"], 5, "I explain things clearly.", click=True)
@@ -139,7 +149,7 @@ def test_360_round_from_creation_to_pdf(transactional_db, live_server, world, ma
     with person.expect_download() as download_info:
         person.get_by_role("link", name="Download PDF").click()
     pdf = download_info.value
-    reader = PdfReader(io.BytesIO(open(pdf.path(), "rb").read()))
+    reader = PdfReader(io.BytesIO(Path(pdf.path()).read_bytes()))
     text = "".join(p.extract_text() for p in reader.pages)
     assert len(reader.pages) >= 2
     assert "360 report: Acme Employee" in text

@@ -29,7 +29,9 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 @pytest.fixture
 def subject(world):
-    boss = Person.objects.create(organisation=world.organisation, unit=world.team, name="Boss", email="boss@example.org")
+    boss = Person.objects.create(
+        organisation=world.organisation, unit=world.team, name="Boss", email="boss@example.org"
+    )
     world.person.supervisor = boss
     world.person.email = "employee@example.org"
     world.person.save()
@@ -61,6 +63,7 @@ def test_release_shows_groups_gap_and_hides_small_customer_group(answered):
     assert groups == {"self": 1, "supervisor": 1, "colleague": 3, "all_others": 4}
     assert snapshot["hidden"] is True
     listening = next(d for d in snapshot["dimensions"] if d["code"] == "listening")
+
     # Four listening items, one reverse-coded: answering v everywhere scores (3v + 6 - v) / 4.
     def score(v):
         return (3 * v + 6 - v) / 4
@@ -149,7 +152,9 @@ def test_report_is_not_visible_to_other_people_or_tenants(client, world, other_w
     from kohtaamo.organisations.models import Membership
 
     user = world.employee.__class__.objects.create_user("stranger", "s@example.org", "pw")
-    Membership.objects.create(user=user, organisation=world.organisation, role=Membership.Role.EMPLOYEE, person=stranger)
+    Membership.objects.create(
+        user=user, organisation=world.organisation, role=Membership.Role.EMPLOYEE, person=stranger
+    )
     client.force_login(user)
     assert client.get(url).status_code == 403
 
@@ -168,3 +173,51 @@ def test_round_pages_and_team_report(client, world, answered, django_assert_max_
     # The only person's others pool has 4 answers (>= 3): in the heat map.
     assert "Acme Employee" in team.content.decode()
     assert client.get(reverse("assessments:index", kwargs={"org": "acme"}), **EN).status_code == 200
+
+
+def test_nomination_page_refuses_an_outsider_with_a_message(
+    client, world, other_world, subject, django_assert_max_num_queries
+):
+    make_round(world, subjects=[subject])
+    participant = Participant.objects.get(person=subject)
+    colleagues = people(world, 2)
+    client.force_login(world.employee)
+    url = reverse("assessments:nominate", kwargs={"org": "acme", "participant_id": participant.pk})
+    with django_assert_max_num_queries(12):
+        assert client.get(url, **EN).status_code == 200
+    ids = [c.pk for c in colleagues] + [other_world.person.pk]
+    page = client.post(url, {"colleagues": ids}, **EN)
+    assert "Colleague raters must belong to your organisation." in page.content.decode()
+    assert participant.raters.filter(role=COLLEAGUE).count() == 0
+    # Someone else's nomination page is not theirs to use.
+    other = Participant.objects.create(
+        organisation=world.organisation, assessment=participant.assessment, person=world.other_person
+    )
+    assert (
+        client.get(reverse("assessments:nominate", kwargs={"org": "acme", "participant_id": other.pk})).status_code
+        == 403
+    )
+
+
+def test_create_round_from_a_csv_with_line_numbered_errors(client, world, subject):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.cx_lead)
+    data = {
+        "name": "Spring",
+        "nomination_closes_on": "2030-01-01",
+        "answering_closes_on": "2030-01-10",
+        "report_on": "2030-01-20",
+        "min_colleagues": 3,
+        "max_colleagues": 8,
+    }
+    url = reverse("assessments:create", kwargs={"org": "acme"})
+    bad = client.post(url, {**data, "people_csv": SimpleUploadedFile("p.csv", b"person\nE1\nNOPE\n")}, **EN)
+    assert "Line 3: no person “NOPE” in this organisation." in bad.content.decode()
+    good = client.post(url, {**data, "people_csv": SimpleUploadedFile("p.csv", b"person\nE1\nE2\n")}, **EN)
+    assert good.status_code == 302
+    participant_names = set(Participant.objects.values_list("person__name", flat=True))
+    assert participant_names == {"Acme Employee", "Acme Other"}
+    assert set(Participant.objects.get(person=subject).raters.values_list("role", flat=True)) == {SELF, SUPERVISOR}
+    reversed_dates = {**data, "report_on": "2029-01-01", "people": [subject.pk]}
+    assert "The dates must be in order" in client.post(url, reversed_dates, **EN).content.decode()

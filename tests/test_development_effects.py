@@ -10,9 +10,11 @@ from scipy import stats
 from kohtaamo.analytics.metrics import Estimate
 from kohtaamo.development.effects import (
     MIN_GROUP_N,
+    SCORE_BOUNDS,
     Sample,
     Verdict,
     effect_report,
+    one_sample_mean,
     verdict_of,
     welch_difference,
 )
@@ -139,3 +141,9 @@ def test_manager_report_sees_only_their_subtree(world):
     scope = scope_for(user=world.manager, organisation_slug=world.organisation.slug)
     report = effect_report(scope=scope, participant_ids={p.pk for p in inside[:3]}, start=START)
     assert report.participants.n + report.comparison.n == 6  # other_branch is outside the manager's branch
+
+
+def test_score_intervals_stay_on_the_scale():
+    estimate = one_sample_mean(Sample.of([0.0, 100.0, 50.0]), bounds=SCORE_BOUNDS)
+    assert estimate.value == pytest.approx(50.0)
+    assert estimate.ci_low == 0.0 and estimate.ci_high == 100.0  # the raw t-interval reaches beyond both ends

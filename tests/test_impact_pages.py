@@ -5,9 +5,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kohtaamo.feedback.responding import response_record
-from kohtaamo.instruments.models import Dimension
 from kohtaamo.impact.importing import outcomes_import_csv
 from kohtaamo.impact.selectors import key_drivers
+from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Customer
 from kohtaamo.organisations.selectors import scope_from_organisation
 

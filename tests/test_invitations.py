@@ -219,3 +219,20 @@ def test_send_invitations_command_sends_waiting_ones(world, mailbox, capsys):
     assert "Sent 1 invitations and 0 reminders." in capsys.readouterr().out
     assert Invitation.objects.get().status == Invitation.Status.SENT
     assert len(mailbox.wait_for(1)) == 1
+
+
+@pytest.mark.django_db
+def test_a_staff_invitation_is_not_worded_as_a_customer_visit(world, mailbox):
+    invitation = Invitation.objects.create(
+        organisation=world.organisation,
+        round=world.programme,
+        email="staff@example.org",
+        language="en",
+        respondent_role="staff",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    assert invitation_send(invitation_id=invitation.pk)
+    [message] = mailbox.wait_for(1)
+    body = message.get_payload()[0].get_payload(decode=True).decode()
+    assert "asks for your view in the survey" in body and "visiting" not in body
+    assert "invited you to this survey" in body and "agreed that" not in body

@@ -102,6 +102,16 @@ def test_report_page_csv_and_api_agree(client, survey, world, django_assert_max_
     html = page.content.decode()
     assert "79.2" in html and "65.6" in html and "52.5" in html and "26.7" in html
     assert "Make service-skills training continuous" in html
+    with django_assert_max_num_queries(12):
+        index = client.get(reverse("maturity:index", kwargs={"org": "acme"}), HTTP_ACCEPT_LANGUAGE="en")
+    assert "79.2" in index.content.decode()  # the trend table
+    with django_assert_max_num_queries(12):
+        survey_page = client.get(
+            reverse("maturity:survey", kwargs={"org": "acme", "survey_id": survey.pk}), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert survey_page.status_code == 200
+    with django_assert_max_num_queries(16):
+        client.get(reverse("maturity:report_pdf", kwargs={"org": "acme", "survey_id": survey.pk}))
     csv_page = client.get(
         reverse("maturity:report_csv", kwargs={"org": "acme", "survey_id": survey.pk}), HTTP_ACCEPT_LANGUAGE="en"
     )

@@ -219,3 +219,26 @@ def test_calibration_agreement(world, scenario):
     per_item = {a.item.pk: a.modal_share for a in agreement.items}
     assert per_item[items["greeted"].pk] == 100 and per_item[items["next"].pk] == 75
     assert per_item[items["name"].pk] == 75
+
+
+@pytest.mark.django_db
+def test_organisation_and_its_logins_can_be_removed(world, scenario):
+    """Removing a tenant (as the demo reset does: logins first, then the organisation) is not blocked."""
+    from django.contrib.auth.models import User
+
+    wave = wave_build(world.organisation, scenario[0])
+    sanna = shopper_build(world.organisation, "Sanna", [world.region])
+    report = report_filled(accepted_assignment(wave, world.branch, sanna), scenario[1])
+    visits.report_submit(report=report)
+    visits.report_correct(report=report, reviewer=world.cx_lead, answers={}, fields={"waiting_minutes": 2}, reason="x")
+    visits.report_return(report=report, reviewer=world.cx_lead, comment="Add times")
+    from kohtaamo.feedback.models import Round
+    from kohtaamo.instruments.models import Questionnaire
+    from kohtaamo.organisations.models import Person
+
+    User.objects.filter(memberships__organisation=world.organisation).delete()
+    for model in (Round, Questionnaire, Person):  # the foundation's own protected links, as demo_reset does
+        model.objects.filter(organisation=world.organisation).delete()
+    world.organisation.units.update(parent=None)
+    world.organisation.delete()
+    assert not Assignment.objects.exists() and not Evidence.objects.exists()

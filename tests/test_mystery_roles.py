@@ -120,3 +120,43 @@ def test_employee_and_other_organisation_see_no_mystery_data(client, world, othe
     client.force_login(other_world.admin)
     assert client.get(url("report")).status_code == 404
     assert client.get(url("evidence", evidence_id=report.evidence.get().pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_shopper_sets_own_availability_and_auto_assignment_skips_unavailable(client, world, setup):
+    from kohtaamo.mystery import services
+
+    client.force_login(setup["sanna"].user)
+    client.post(url("shop"), {"available": "0"})
+    setup["sanna"].refresh_from_db()
+    assert not setup["sanna"].available
+    [open_one] = services.assignments_plan(
+        wave=setup["wave"],
+        units=[world.team],
+        channel="chat",
+        window_start=setup["wave"].starts_on,
+        window_end=setup["wave"].ends_on,
+    )
+    assert services.assignments_auto_assign(wave=setup["wave"]) == (1, 0)
+    open_one.refresh_from_db()
+    assert open_one.shopper == setup["pekka"]
+
+
+@pytest.mark.django_db
+def test_staff_identified_only_where_announced_and_evidence_served_through_the_scoped_view(client, world, setup):
+    from .mystery_helpers import notice_ensure, png_bytes
+
+    report = setup["others_report"]
+    visits.report_save_draft(report=report, fields={"staff_description": "Tall man, name tag 'Ville'"}, answers={})
+    visits.report_submit(report=report)
+    visits.report_approve(report=report, reviewer=world.cx_lead)
+    client.force_login(world.cx_lead)
+    page = client.get(url("visit", report_id=report.pk), **EN).content.decode()
+    assert "name tag" not in page  # the recorded notice did not announce identification
+    notice_ensure(world.organisation, staff=True)
+    page = client.get(url("visit", report_id=report.pk), **EN).content.decode()
+    assert "name tag" in page
+    evidence = report.evidence.get()
+    served = client.get(url("evidence", evidence_id=evidence.pk))
+    assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content) == png_bytes()
+    assert served["Cache-Control"] == "private, no-store"

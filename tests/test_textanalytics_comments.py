@@ -150,12 +150,12 @@ def test_staff_and_360_comments_are_never_analysed(world, django_capture_on_comm
 
 
 def test_batch_goes_on_past_bad_comments_and_reruns(world):
-    for text in ("Erinomaista palvelua!", "   ", "\x00\x01\x02", "x" * 50_000, "Palvelu oli hidasta."):
+    for text in ("Erinomaista palvelua!", "   ", "\x01\x02\x7f", "x" * 50_000, "Palvelu oli hidasta."):
         respond(world, text)
     CommentAnalysis.objects.all().delete()
     result = comments_analyse(organisation_id=world.organisation.pk)
     statuses = sorted(CommentAnalysis.objects.values_list("status", flat=True))
-    # "   " is stripped to "" before storage by nobody: the answer keeps it, the analysis says "empty".
+    # Blank and control-character-only comments are stored as answers; their analysis says "empty".
     assert result.failed == 0 and result.analysed == 5
     assert statuses == ["empty", "empty", "ok", "ok", "ok"]
     assert CommentAnalysis.objects.filter(truncated=True).count() == 1
@@ -221,3 +221,11 @@ def test_rising_theme(world):
     assert rows["price"].flag == "rising"
     assert rows["staff_attitude"].flag == ""
     assert CommentTopic.objects.filter(code="price").count() == 4
+
+
+def test_a_vanished_response_is_no_error(world):
+    from kohtaamo.textanalytics.receivers import on_response_submitted
+
+    # The task may run after the response was deleted: it does nothing and raises nothing.
+    on_response_submitted(None, response_id=999_999, organisation_id=world.organisation.pk)
+    assert CommentAnalysis.objects.count() == 0

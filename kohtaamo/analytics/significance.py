@@ -17,7 +17,13 @@ from scipy.stats import t as student_t
 from .metrics import Estimate
 
 ALPHA = 0.05
-TESTS = {"nps": "adjusted-Wald z", "percent": "two-proportion z", "mean": "Welch t", "score": "Welch t", "points": "Welch t"}
+TESTS = {
+    "nps": "adjusted-Wald z",
+    "percent": "two-proportion z",
+    "mean": "Welch t",
+    "score": "Welch t",
+    "points": "Welch t",
+}
 
 
 @dataclass(frozen=True)
@@ -75,9 +81,7 @@ def holm(p_values: list[float]) -> list[float]:
 def with_holm(comparisons: list[Comparison | None]) -> list[Comparison | None]:
     present = [c for c in comparisons if c is not None]
     adjusted = iter(holm([c.p_value for c in present]))
-    return [
-        Comparison(c.difference, c.p_value, c.test, next(adjusted)) if c is not None else None for c in comparisons
-    ]
+    return [Comparison(c.difference, c.p_value, c.test, next(adjusted)) if c is not None else None for c in comparisons]
 
 
 def period_changes(estimates: list[Estimate], *, kind: str) -> list[Comparison | None]:

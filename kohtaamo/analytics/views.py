@@ -46,8 +46,7 @@ def _figures_context(*, request, form, filters, basis, catalogue) -> dict:
     changes = significance.period_changes(estimates, kind=chart_spec.kind)
     return {
         "trend_marked": [
-            (point, estimate, change)
-            for point, estimate, change in zip(points, estimates, changes, strict=True)
+            (point, estimate, change) for point, estimate, change in zip(points, estimates, changes, strict=True)
         ],
         "tiles": [(spec, figures[spec.key]) for spec in catalogue],
         "chart_spec": chart_spec,

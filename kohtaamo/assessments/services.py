@@ -389,8 +389,9 @@ def _deliver(rater: Rater, *, reminder: bool) -> bool:
     return True
 
 
-def raters_invite(*, assessment: Assessment, now: datetime | None = None) -> int:
-    """Invite every rater of approved participants who has no invitation yet; returns e-mails sent."""
+def raters_invite(*, assessment: Assessment, now: datetime | None = None, send: bool = True) -> int:
+    """Invite every rater of approved participants who has no invitation yet; returns e-mails sent.
+    With `send=False` the invitations are only created (links handed out some other way)."""
     now = now or timezone.now()
     _require_open(assessment, now=now)
     raters = (
@@ -413,13 +414,14 @@ def raters_invite(*, assessment: Assessment, now: datetime | None = None) -> int
                 respondent_role=rater.role,
                 subject_person_id=rater.participant.person_id,
                 questionnaire=_questionnaire_for(assessment, rater.role),
-                status=Invitation.Status.SENT,
-                sent_at=now,
+                status=Invitation.Status.SENT if send else Invitation.Status.PENDING,
+                sent_at=now if send else None,
                 expires_at=_expires_at(assessment),
             )
             rater.save(update_fields=["invitation"])
         rater.participant.assessment = assessment
-        sent += _deliver(rater, reminder=False)
+        if send:
+            sent += _deliver(rater, reminder=False)
     return sent
 
 

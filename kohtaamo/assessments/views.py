@@ -12,10 +12,10 @@ from kohtaamo.organisations.models import Customer, Person
 from kohtaamo.organisations.selectors import people_visible, units_visible
 from kohtaamo.reports.pdf import pdf_response
 
-from . import releasing, selectors, services
+from . import presentation, releasing, selectors, services
 from .forms import AssessmentForm
 from .models import Participant, RespondentRole
-from .presentation import report_context, report_csv, report_pdf
+from .presentation import report_context, report_csv
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -190,7 +190,7 @@ def report(request, participant_id: int):
 @organisation_view
 def report_pdf(request, participant_id: int):
     participant, release = _report(request, participant_id)
-    pdf = report_pdf(release=release, participant=participant, language=get_language(), request=request)
+    pdf = presentation.report_pdf(release=release, participant=participant, language=get_language(), request=request)
     return pdf_response(
         pdf=pdf, filename=f"360-{participant.assessment_id}-{participant.person_id}-r{release.number}.pdf"
     )

@@ -1,5 +1,6 @@
 """Seed the demo: a bank with six months of encounter feedback, a small café, and logins for every role."""
 
+import importlib
 import random
 import time
 from dataclasses import dataclass
@@ -139,6 +140,21 @@ def demo_reset() -> None:
 
 
 @transaction.atomic
+# Each feature fills itself in for the demo bank: (module, function), called in this order.
+FEATURE_SEEDS = (
+    ("kohtaamo.demo.journeys", "seed_journeys"),
+    ("kohtaamo.demo.maturity", "seed_maturity"),
+)
+
+
+def _features_seed(*, organisation: Organisation, now: datetime, seed: int) -> None:
+    for module, function in FEATURE_SEEDS:
+        # Each feature gets its own random stream, so adding one never changes the others' data.
+        rng = random.Random(f"{seed}:{function}")
+        with transaction.atomic():
+            getattr(importlib.import_module(module), function)(organisation=organisation, now=now, rng=rng)
+
+
 def seed_demo(*, now: datetime | None = None, seed: int = 2026, scale: float = 1.0) -> DemoSummary:
     """Create the demo unless it exists. `scale` shrinks customers and encounters, never the staff."""
     started = time.monotonic()
@@ -149,6 +165,7 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2026, scale: float = 1
         bank = _organisation_seed(rng, spec=BANK, scale=scale, now=now)
         cafe = _organisation_seed(rng, spec=CAFE, scale=scale, now=now)
         _logins_create(bank, cafe)
+        _features_seed(organisation=bank.organisation, now=now, seed=seed)
     return DemoSummary(
         created=created,
         organisation_slug=BANK.slug,

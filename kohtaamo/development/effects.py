@@ -19,6 +19,7 @@ from kohtaamo.organisations.selectors import Scope, people_visible, restrict
 
 MIN_GROUP_N = 5
 WINDOW_DAYS = 90
+SCORE_BOUNDS = (0.0, 100.0)
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,17 @@ def welch_difference(a: Sample, b: Sample) -> Estimate:
     return Estimate(value=value, n=min(a.n, b.n), ci_low=value - half, ci_high=value + half)
 
 
-def one_sample_mean(sample: Sample) -> Estimate:
+def one_sample_mean(sample: Sample, *, bounds: tuple[float, float] | None = None) -> Estimate:
+    """Mean with a t-interval; `bounds` clip the interval to values the mean can take (0–100 for scores)."""
     if sample.mean is None:
         return Estimate(value=None, n=0)
     if sample.variance is None:
         return Estimate(value=sample.mean, n=sample.n)
     half = float(student_t.ppf(0.975, sample.n - 1)) * math.sqrt(sample.variance / sample.n)
-    return Estimate(value=sample.mean, n=sample.n, ci_low=sample.mean - half, ci_high=sample.mean + half)
+    low, high = sample.mean - half, sample.mean + half
+    if bounds is not None:
+        low, high = max(bounds[0], low), min(bounds[1], high)
+    return Estimate(value=sample.mean, n=sample.n, ci_low=low, ci_high=high)
 
 
 class Verdict:

@@ -14,7 +14,7 @@ from kohtaamo.organisations.models import Person
 from kohtaamo.organisations.selectors import Scope, people_visible, restrict
 
 from .baselines import figure_for
-from .effects import Sample, one_sample_mean, welch_difference
+from .effects import SCORE_BOUNDS, Sample, one_sample_mean, welch_difference
 from .models import (
     ClinicAction,
     ClinicCase,
@@ -45,11 +45,10 @@ def _one(qs: QuerySet, pk: int):
 
 
 def clinic_series_visible(*, scope: Scope) -> QuerySet[ClinicSeries]:
-    return (
-        restrict(ClinicSeries.objects.select_related("unit"), scope=scope, person_field=None)
-        if not scope.is_employee
-        else _employee_units(ClinicSeries.objects.select_related("unit"), scope)
-    )
+    qs = ClinicSeries.objects.select_related("unit")
+    if scope.is_employee:
+        return _employee_units(qs, scope)
+    return restrict(qs, scope=scope, person_field=None)
 
 
 def _employee_units(qs: QuerySet, scope: Scope) -> QuerySet:
@@ -185,13 +184,6 @@ def role_play_session_by_token(*, token: str) -> RolePlaySession:
     return session
 
 
-@dataclass(frozen=True)
-class RatingSummaryRow:
-    dimension: str
-    coach: Estimate
-    peers: Estimate
-
-
 def role_play_summary(*, session: RolePlaySession) -> dict:
     """Mean rating per element (on the 1–5 scale) by coach and by peers, aggregated in the database."""
     rows = (
@@ -248,7 +240,7 @@ def plan_progress(*, plan: DevelopmentPlan, now: datetime | None = None) -> list
                     ci_low=goal.baseline_ci_low,
                     ci_high=goal.baseline_ci_high,
                 ),
-                follow_up=one_sample_mean(follow),
+                follow_up=one_sample_mean(follow, bounds=SCORE_BOUNDS),
                 change=welch_difference(follow, baseline),
             )
         )
@@ -272,7 +264,8 @@ def person_gaps(
             one_sample_mean(
                 figure_for(
                     source=source, person=person, dimension=d, since=now - timedelta(days=BASELINE_DAYS), until=now
-                )
+                ),
+                bounds=SCORE_BOUNDS,
             ),
         )
         for d in dimensions

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kohtaamo.feedback.models import Response
-from kohtaamo.instruments.models import Dimension, Item
+from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Person, Unit
 from kohtaamo.organisations.selectors import Scope
 
 from .baselines import BASELINE_DAYS, figure_for
+from .effects import SCORE_BOUNDS, one_sample_mean
 from .models import (
     ClinicAction,
     ClinicCase,
@@ -305,9 +306,7 @@ def plan_goal_add(*, plan: DevelopmentPlan, dimension: Dimension, description: s
         since=plan.started_at - timedelta(days=BASELINE_DAYS),
         until=plan.started_at,
     )
-    from .effects import one_sample_mean
-
-    estimate = one_sample_mean(baseline)
+    estimate = one_sample_mean(baseline, bounds=SCORE_BOUNDS)
     return PlanGoal.objects.create(
         plan=plan,
         dimension=dimension,
@@ -375,13 +374,4 @@ def public_selftest_store(*, answers: dict[str, int], language: str) -> PublicSe
     """Only on the user's explicit choice: the profile, without answers, person or tenant."""
     return PublicSelfTestResult.objects.create(
         language=language, profile=selftest_score(answers=answers, language=language).scores
-    )
-
-
-def observation_items(*, framework_id: int):
-    """The items of the five elements, for observation and role-play forms."""
-    return (
-        Item.objects.filter(framework_id=framework_id, dimensions__group=Dimension.Group.ELEMENT)
-        .distinct()
-        .order_by("code")
     )

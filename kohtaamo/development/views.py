@@ -16,11 +16,6 @@ from . import selectors, services
 from .forms import CaseLibraryFilterForm, ClinicActionForm, ClinicCaseForm, ClinicSeriesForm, FollowUpForm
 
 
-def _require_team_lead(request) -> None:
-    if request.scope.is_employee:
-        raise PermissionDenied
-
-
 def _errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -62,7 +57,7 @@ def clinics(request):
     return render(request, "development/clinics.html", context)
 
 
-def _session_context(request, session, *, case_form=None, action_forms=None):
+def _session_context(request, session):
     scope = request.scope
     cases = session.cases.prefetch_related("dimensions", "actions__owner").select_related("response")
     return {

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,8 @@ from .models import DevelopmentPlan
 from .rating import observation_items_for, rating_url, scale_values_from
 from .selftest import selftest_answers_clean, selftest_score, statements_for
 from .selftest_data import SCALE_LABELS
+
+PLANS_PER_PAGE = 20
 
 
 def _form_errors(request, form) -> None:
@@ -186,9 +189,10 @@ def role_play_qr(request, session_id: int):
 @organisation_view
 def plans(request):
     scope = request.scope
-    plan_list = list(selectors.plans_visible(scope=scope).prefetch_related("goals__dimension")[:100])
-    rows = [{"plan": plan, "progress": selectors.plan_progress(plan=plan)} for plan in plan_list]
-    return render(request, "development/plans.html", {"rows": rows, "people": selectors.people_choices(scope=scope)})
+    page = Paginator(selectors.plans_visible(scope=scope), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"plan": plan, "progress": selectors.plan_progress(plan=plan)} for plan in page]
+    context = {"rows": rows, "page": page, "people": selectors.people_choices(scope=scope)}
+    return render(request, "development/plans.html", context)
 
 
 @organisation_view
@@ -327,7 +331,7 @@ def _effect_subjects(scope) -> list[tuple[str, str]]:
     return [*series, *scenarios, ("plans", _("Development plans"))]
 
 
-@organisation_view(managers_only=False)
+@organisation_view
 def effects(request):
     scope = request.scope
     if scope.is_employee:

@@ -18,7 +18,7 @@ from kohtaamo.instruments.models import pick_language
 from kohtaamo.organisations.models import Customer, Touchpoint
 from kohtaamo.organisations.selectors import scope_from_organisation, touchpoints_visible
 
-from .models import Encounter, Invitation, OpenLink, Response, Round
+from .models import Encounter, Invitation, OpenLink, RespondentRole, Response, Round
 from .selectors import open_links_for
 
 logger = logging.getLogger(__name__)
@@ -128,6 +128,7 @@ def _message(invitation: Invitation, *, reminder: bool) -> EmailMultiAlternative
             "expires_at": invitation.expires_at,
             "reminder": reminder,
             "language": invitation.language,
+            "as_customer": invitation.respondent_role == RespondentRole.CUSTOMER,
         }
         subject = " ".join(render_to_string("feedback/email/invitation_subject.txt", context).split())
         text = render_to_string("feedback/email/invitation_body.txt", context)

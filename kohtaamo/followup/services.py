@@ -136,7 +136,9 @@ def _preference(invitation_id: int | None) -> str:
     return ContactPreference.objects.filter(invitation_id=invitation_id).values_list("choice", flat=True).first() or ""
 
 
-def case_open_for_response(*, response_id: int, now: datetime | None = None) -> FollowupCase | None:
+def case_open_for_response(
+    *, response_id: int, now: datetime | None = None, notify: bool = True
+) -> FollowupCase | None:
     """Open a case where the organisation's rules match a customer's response (or the customer asked).
 
     Idempotent: a response has at most one case. Sends the owner an e-mail after the case is stored."""
@@ -160,10 +162,13 @@ def case_open_for_response(*, response_id: int, now: datetime | None = None) -> 
         deadline_days=min((r.deadline_days for r in matched), default=3),
         requested=requested,
         now=now,
+        notify=notify,
     )
 
 
-def _case_create(*, response: Response, reasons: list[str], deadline_days: int, requested: bool, now: datetime):
+def _case_create(
+    *, response: Response, reasons: list[str], deadline_days: int, requested: bool, now: datetime, notify: bool = True
+):
     unit = response.unit or _root_unit(response.organisation_id)
     if unit is None:
         return None
@@ -184,7 +189,8 @@ def _case_create(*, response: Response, reasons: list[str], deadline_days: int, 
             )
     except IntegrityError:  # a concurrent run opened it first
         return None
-    case_notify(case=case, recipients=[owner] if owner else _leads(response.organisation_id))
+    if notify:
+        case_notify(case=case, recipients=[owner] if owner else _leads(response.organisation_id))
     _announce(case, "followup.case_opened")
     return case
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from kohtaamo.api.auth import api_scope
@@ -90,8 +90,8 @@ def import_outcomes(request, org: str, payload: OutcomeBatchIn):
     result = outcomes_import_rows(organisation=scope.organisation, rows=rows)
     if not result.ok:
         errors = [{"field": e.field, "message": e.message, "index": e.line} for e in result.errors]
-        return 422, {"message": _("Nothing was imported."), "errors": errors}
-    return 200, {"created": result.created, "updated": result.updated}
+        return Status(422, {"message": _("Nothing was imported."), "errors": errors})
+    return Status(200, {"created": result.created, "updated": result.updated})
 
 
 @router.get("/{org}/outcomes", response=list[OutcomeOut], summary="Imported outcomes")
@@ -99,7 +99,11 @@ def import_outcomes(request, org: str, payload: OutcomeBatchIn):
 def list_outcomes(request, org: str, period: str | None = None):
     scope = api_scope(request, org)
     require_manager(scope)
-    qs = Outcome.objects.filter(organisation=scope.organisation).select_related("customer").order_by("period_start", "pk")
+    qs = (
+        Outcome.objects.filter(organisation=scope.organisation)
+        .select_related("customer")
+        .order_by("period_start", "pk")
+    )
     if period:
         from .importing import period_parse
 

@@ -1,7 +1,8 @@
 """Webhooks and exports over the API (managers only)."""
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 
 from kohtaamo.api.auth import api_scope
 from kohtaamo.organisations.selectors import require_manager
@@ -41,12 +42,13 @@ def list_webhooks(request, org: str):
 def add_webhook(request, org: str, payload: WebhookIn):
     scope = _manager_scope(request, org)
     unknown = [e for e in payload.events if e not in Event.values]
-    errors = [{"field": "events", "message": f"unknown event {e!r}"} for e in unknown]
+    errors = [{"field": "events", "message": _("Unknown event “%(event)s”.") % {"event": e}} for e in unknown]
     if not payload.url.startswith(("https://", "http://")):
-        errors.append({"field": "url", "message": "the URL must start with https:// or http://"})
+        errors.append({"field": "url", "message": _("The URL must start with https:// or http://.")})
     if errors or not payload.events:
-        return 422, {"message": "The request has errors.", "errors": errors or [{"field": "events", "message": "required"}]}
-    return 201, webhook_create(organisation=scope.organisation, url=payload.url, events=payload.events)
+        errors = errors or [{"field": "events", "message": _("Choose at least one event.")}]
+        return Status(422, {"message": _("The request has errors."), "errors": errors})
+    return Status(201, webhook_create(organisation=scope.organisation, url=payload.url, events=payload.events))
 
 
 @router.get("/{org}/exports/responses.{fmt}", summary="Customers' responses and scores as CSV, XLSX or Parquet")

@@ -108,7 +108,7 @@ class EmployeeNotice(models.Model):
 
 class Wave(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
-    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="waves")
+    scenario = models.ForeignKey(Scenario, on_delete=models.RESTRICT, related_name="waves")
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("first visit day"))
     ends_on = models.DateField(_("last visit day"))
@@ -155,12 +155,12 @@ class Assignment(models.Model):
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.RESTRICT, related_name="+", verbose_name=_("unit"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.FACE_TO_FACE)
     window_start = models.DateField(_("visit from"))
     window_end = models.DateField(_("visit by"))
     shopper = models.ForeignKey(
-        Shopper, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("shopper")
+        Shopper, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments", verbose_name=_("shopper")
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     fee = models.DecimalField(_("fee (EUR)"), max_digits=8, decimal_places=2, default=0)
@@ -186,7 +186,7 @@ class Report(models.Model):
         APPROVED = "approved", _("Approved")
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="report")
-    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="reports")
+    scenario = models.ForeignKey(Scenario, on_delete=models.RESTRICT, related_name="reports")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     visit_started_at = models.DateTimeField(_("visit started"), null=True, blank=True)
     visit_ended_at = models.DateTimeField(_("visit ended"), null=True, blank=True)
@@ -208,7 +208,7 @@ class Report(models.Model):
 
 class ReportAnswer(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.RESTRICT, related_name="answers")
     value = models.SmallIntegerField(null=True, blank=True)  # yes = 1, no = 0, or the scale value
     not_applicable = models.BooleanField(default=False)
     text = models.TextField(blank=True)
@@ -250,7 +250,7 @@ class Evidence(models.Model):
 
 class ReviewComment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("comment"))
     returned = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -263,7 +263,7 @@ class Correction(models.Model):
     """Audit trail: who changed which field of a report, from what to what, and when."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     field = models.CharField(max_length=200)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
@@ -306,7 +306,7 @@ class CalibrationRound(models.Model):
     """Several shoppers or reviewers score the same recorded visit; their agreement is reported."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
-    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="+")
+    scenario = models.ForeignKey(Scenario, on_delete=models.RESTRICT, related_name="+")
     name = models.CharField(_("name"), max_length=200)
     recording = models.TextField(_("the recorded visit (description or transcript)"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -324,7 +324,7 @@ class CalibrationRating(models.Model):
 
 class CalibrationAnswer(models.Model):
     rating = models.ForeignKey(CalibrationRating, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.RESTRICT, related_name="+")
     value = models.SmallIntegerField(null=True, blank=True)
     not_applicable = models.BooleanField(default=False)
     points = models.FloatField(null=True, blank=True)

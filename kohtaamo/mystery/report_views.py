@@ -5,6 +5,7 @@ import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from kohtaamo.reports.svg import bar_svg
 
 from . import selectors
 from .checklist import checklist_rows
+from .services import notice_current
 from .visits import scenario_items
 
 
@@ -145,11 +147,8 @@ def visit_detail(request, report_id: int):
     scope = request.scope
     report = selectors.report_published(scope=scope, report_id=report_id)
     answers = {a.item_id: a for a in report.answers.select_related("item")}
-    from .services import notice_current
-
-    notice = notice_current(
-        organisation=scope.organisation, on=report.visit_started_at and report.visit_started_at.date()
-    )
+    visit_day = timezone.localdate(report.visit_started_at) if report.visit_started_at else None
+    notice = notice_current(organisation=scope.organisation, on=visit_day)
     return render(
         request,
         "mystery/visit.html",

@@ -199,6 +199,12 @@ def shopper_create(
     return shopper
 
 
+def shopper_set_availability(*, shopper: Shopper, available: bool) -> Shopper:
+    shopper.available = available
+    shopper.save(update_fields=["available"])
+    return shopper
+
+
 def _previous_shopper_at(unit: Unit, *, before: Assignment) -> int | None:
     """The shopper of the unit's latest earlier assignment (by window), whoever it was."""
     return (

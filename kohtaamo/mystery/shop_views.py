@@ -19,7 +19,15 @@ def shop_home(request):
     assignments = (
         selectors.shopper_assignments(scope=request.scope).select_related("report").order_by("window_start", "pk")
     )
-    return render(request, "mystery/shop_home.html", {"assignments": assignments, "Status": Assignment.Status})
+    shopper = selectors.shopper_for(scope=request.scope)
+    if request.method == "POST":
+        services.shopper_set_availability(shopper=shopper, available=request.POST.get("available") == "1")
+        return redirect(request.path)
+    return render(
+        request,
+        "mystery/shop_home.html",
+        {"assignments": assignments, "Status": Assignment.Status, "shopper": shopper},
+    )
 
 
 @require_POST

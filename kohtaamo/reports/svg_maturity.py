@@ -38,9 +38,8 @@ def gap_svg(*, rows: list[tuple[str, list[float | None]]], sides: list[str], wid
         parts.append(f'<text x="{x:.1f}" y="{height}" font-size="8" text-anchor="middle">{tick}</text>')
     for i, (label, values) in enumerate(rows):
         y = top + i * row_h + row_h / 2
-        parts.append(
-            f'<text x="0" y="{y + 3:.1f}" font-size="10" fill="#1b1f24">{escape(_short(label))}<title>{escape(label)}</title></text>'
-        )
+        text = f"{escape(_short(label))}<title>{escape(label)}</title>"
+        parts.append(f'<text x="0" y="{y + 3:.1f}" font-size="10" fill="#1b1f24">{text}</text>')
         present = [v for v in values if v is not None]
         if len(present) >= 2:
             x1, x2 = (label_w + plot_w * v / 100 for v in (min(present), max(present)))

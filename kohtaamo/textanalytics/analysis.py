@@ -381,6 +381,28 @@ def _sentiment(words: list[str], language: str) -> float:
     return total / math.sqrt(total * total + 15)
 
 
+def _label(score: float) -> str:
+    return "positive" if score >= POLARITY_THRESHOLD else "negative" if score <= -POLARITY_THRESHOLD else "neutral"
+
+
+def lexicon_label(words: list[str], language: str) -> str:
+    return _label(_sentiment(words, language))
+
+
+def _classify(words: list[str], language: str) -> tuple[str, float]:
+    """(label, score −1…1): the classifier's most probable class; score = P(positive) − P(negative),
+    averaged with the lexicon's compound score."""
+    from .classifier import features, model
+
+    lexicon = _sentiment(words, language)
+    nb = model(language)
+    if nb is None:
+        return _label(lexicon), round(lexicon, 4)
+    p = nb.probabilities(features(words, NEGATORS[language], _label(lexicon)))
+    label = max(p, key=p.get)
+    return label, round((p["positive"] - p["negative"] + lexicon) / 2, 4)
+
+
 def _codes(group: str, words: list[str], text: str, language: str) -> tuple[str, ...]:
     table = _topic_tables()[group][language]
     found: set[str] = set()
@@ -425,8 +447,7 @@ def comment_analyse(text, *, fallback_language: str = "fi") -> CommentResult:
         return CommentResult("not_text", fallback, False, "neutral", 0.0, truncated=truncated, note="no words")
     detected, mixed = detect_language(words, text)
     language = detected or fallback
-    score = round(_sentiment(words, language), 4)
-    sentiment = "positive" if score >= POLARITY_THRESHOLD else "negative" if score <= -POLARITY_THRESHOLD else "neutral"
+    sentiment, score = _classify(words, language)
     languages = mixed or (language,)
     elements, themes, emotions = (
         tuple(dict.fromkeys(c for lang in languages for c in _codes(group, words, text, lang)))

@@ -91,7 +91,7 @@ def _cell(row: dict) -> ThemeCell:
 _CELL_AGGREGATES = {
     "n": Count("id"),
     "sentiment": Avg("sentiment_score"),
-    "negatives": Count("id", filter=Q(sentiment_score__lte=-0.2)),
+    "negatives": Count("id", filter=Q(analysis__sentiment="negative")),
 }
 
 
