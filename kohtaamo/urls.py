@@ -24,5 +24,7 @@ urlpatterns = [
     path("o/<slug:org>/impact/", include("kohtaamo.impact.urls")),
     path("o/<slug:org>/integrations/", include("kohtaamo.integrations.urls")),
     path("followup/", include("kohtaamo.followup.public_urls")),
+    path("self-test/", include("kohtaamo.development.public_urls")),
+    path("role-play/", include("kohtaamo.development.rating_urls")),
     path("o/<slug:org>/texts/", include("kohtaamo.textanalytics.urls")),
 ]

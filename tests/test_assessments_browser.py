@@ -150,7 +150,7 @@ def test_360_round_from_creation_to_pdf(transactional_db, live_server, world, ma
         person.get_by_role("link", name="Download PDF").click()
     pdf = download_info.value
     reader = PdfReader(io.BytesIO(Path(pdf.path()).read_bytes()))
-    text = "".join(p.extract_text() for p in reader.pages)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert len(reader.pages) >= 2
     assert "360 report: Acme Employee" in text
     assert "Colleague" in text and "Blind spot" in text

@@ -131,7 +131,7 @@ def test_report_page_pdf_csv_and_api(client, world, answered, django_assert_max_
     pdf = client.get(url.replace("report/", "report.pdf"), **EN)
     assert pdf["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(pdf.content))
-    text = "".join(p.extract_text() for p in reader.pages)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert len(reader.pages) >= 2
     assert "360 report: Acme Employee" in text and "Blind spot" in text and "Colleague says 2" in text
     assert "I listen well." not in text
@@ -221,3 +221,24 @@ def test_create_round_from_a_csv_with_line_numbered_errors(client, world, subjec
     assert set(Participant.objects.get(person=subject).raters.values_list("role", flat=True)) == {SELF, SUPERVISOR}
     reversed_dates = {**data, "report_on": "2029-01-01", "people": [subject.pk]}
     assert "The dates must be in order" in client.post(url, reversed_dates, **EN).content.decode()
+
+
+def test_index_lists_what_waits_for_me(client, world, subject, django_assert_max_num_queries):
+    from kohtaamo.organisations.models import Membership
+
+    make_round(world, subjects=[subject])
+    participant = Participant.objects.get(person=subject)
+    client.force_login(world.employee)
+    index = reverse("assessments:index", kwargs={"org": "acme"})
+    assert "Nominate your colleague raters for Autumn 360" in client.get(index, **EN).content.decode()
+    services.nomination_submit(participant=participant, colleagues=people(world, 3))
+    boss_user = world.employee.__class__.objects.create_user("boss", "boss@example.org", "pw")
+    subject.supervisor.user = boss_user
+    subject.supervisor.save()
+    Membership.objects.create(
+        user=boss_user, organisation=world.organisation, role=Membership.Role.EMPLOYEE, person=subject.supervisor
+    )
+    client.force_login(boss_user)
+    with django_assert_max_num_queries(12):
+        body = client.get(index, **EN).content.decode()
+    assert "Approve the raters of Acme Employee (Autumn 360)" in body

@@ -19,7 +19,7 @@ from kohtaamo.development.models import (
 
 from .development_helpers import pulse_response
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.development_urls")]
+pytestmark = pytest.mark.browser
 PASSWORD = "pw-acme"
 
 

@@ -13,7 +13,6 @@ from kohtaamo.development.selftest import selftest_answers_clean, selftest_score
 from kohtaamo.development.selftest_data import PROFILE_DIMENSIONS, STATEMENT_CODES, STATEMENTS, TIPS
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
-pytestmark = pytest.mark.urls("tests.development_urls")
 
 
 def all_fives() -> dict[str, int]:

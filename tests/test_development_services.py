@@ -235,7 +235,6 @@ def _seed_pages(world):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.development_urls")
 def test_pages_render_with_pinned_query_counts(client, world, django_assert_max_num_queries):
     objects = _seed_pages(world)
     client.force_login(world.cx_lead)
@@ -277,3 +276,20 @@ def test_employee_sees_own_things_and_no_management_pages(client, world):
     # The branch manager does not see the other branch's person.
     client.force_login(world.manager)
     assert client.get(f"{base}/plans/new/?person={world.other_person.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_plan_action_can_point_to_a_clinic_lesson(client, world):
+    objects = _seed_pages(world)
+    case = services.clinic_case_create(
+        session=objects["session"], title="Queue", outcome="difficult", situation="s", lessons="Tell why"
+    )
+    client.force_login(world.manager)
+    url = f"/o/{world.organisation.slug}/development/plans/{objects['plan'].pk}/"
+    post = {"form": "action", "kind": "clinic_lesson", "description": "Apply", "due_date": "2027-02-01"}
+    assert client.post(url, {**post, "clinic_case": case.pk}).status_code == 302
+    action = PlanAction.objects.get(description="Apply")
+    assert action.clinic_case == case and action.kind == "clinic_lesson"
+    assert "Queue" in client.get(url, **ENGLISH).content.decode()
+    client.post(url, {**post, "description": "Bad", "due_date": "not a date"}, **ENGLISH)
+    assert not PlanAction.objects.filter(description="Bad").exists()

@@ -71,3 +71,19 @@ def test_impact_page_reports_next_period_outcomes(client, world):
     assert page.status_code == 200
     assert b"Association, not proof of cause." in page.content
     assert b"n = 40 customers" in page.content and b"data-regression" in page.content
+
+
+def test_page_query_counts_pinned(client, world, django_assert_max_num_queries):
+    _seed(world, 35)
+    lines = ["customer_id,period,services"] + [f"C{i},2026-0{m},{i % 4}" for i in range(35) for m in (1, 2)]
+    assert outcomes_import_csv(organisation=world.organisation, data="\n".join(lines).encode()).ok
+    client.force_login(world.cx_lead)
+    with django_assert_max_num_queries(16):
+        assert client.get("/o/acme/impact/drivers/?kind=item&target=nps").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/o/acme/impact/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/o/acme/integrations/").status_code == 200
+    client.force_login(world.employee)
+    assert client.get("/o/acme/impact/drivers/").status_code == 200  # own figures only: refused, n = 0
+    assert client.get("/o/acme/integrations/").status_code == 403

@@ -183,3 +183,23 @@ def test_management_pages_query_counts(client, world, published, django_assert_m
     ]:
         with django_assert_max_num_queries(20):
             assert client.get(page, **EN).status_code == 200, page
+
+
+@pytest.mark.django_db
+def test_api_scores_match_the_page_and_refuse_shoppers(client, world, published):
+    from kohtaamo.api.models import ApiToken
+
+    _token, key = ApiToken.issue(user=world.cx_lead, organisation=world.organisation, name="bi")
+    headers = {"authorization": f"Bearer {key}"}
+    body = client.get(
+        "/api/v1/organisations/acme/mystery/scores", {"wave": published["autumn"].pk}, headers=headers
+    ).json()
+    assert body["wave"] == "Autumn" and body["overall"]["n"] == 3
+    assert [(r["unit"], r["score"]["n"]) for r in body["locations"]] == [
+        (world.branch.name, 2),
+        (world.other_branch.name, 1),
+    ]
+    assert client.get("/api/v1/organisations/acme/mystery/scores", {"wave": 999999}, headers=headers).status_code == 404
+    shopper = published["autumn"].assignments.first().shopper
+    client.force_login(shopper.user)
+    assert client.get("/api/v1/organisations/acme/mystery/scores").status_code == 403

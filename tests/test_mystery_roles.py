@@ -160,3 +160,13 @@ def test_staff_identified_only_where_announced_and_evidence_served_through_the_s
     served = client.get(url("evidence", evidence_id=evidence.pk))
     assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content) == png_bytes()
     assert served["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_unit_manager_counts_cover_only_their_subtree(client, world, setup):
+    client.force_login(world.manager)  # manages `branch`; the wave also has a visit to `other_branch`
+    [wave] = client.get(url("index"), **EN).context["waves"]
+    assert wave.planned == 1
+    client.force_login(world.admin)
+    [wave] = client.get(url("index"), **EN).context["waves"]
+    assert wave.planned == 2

@@ -25,3 +25,7 @@ from kohtaamo.integrations import api as integrations_api  # noqa: E402
 ROUTERS.append(("/organisations", followup_api.router))
 ROUTERS.append(("/organisations", impact_api.router))
 ROUTERS.append(("/organisations", integrations_api.router))
+
+from kohtaamo.mystery import api as mystery_api  # noqa: E402
+
+ROUTERS.append(("/organisations", mystery_api.router))

@@ -1,5 +1,6 @@
 """360 API: released reports and team reports only, under the same anonymity rule as the pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 from ninja import Router
 
@@ -37,6 +38,8 @@ def report(request, org: str, participant_id: int):
 @router.get("/{org}/360/rounds/{assessment_id}/team")
 def team(request, org: str, assessment_id: int, unit: int | None = None):
     scope = api_scope(request, org)
+    if scope.is_employee:
+        raise PermissionDenied
     assessment = selectors.assessment_for(scope=scope, assessment_id=assessment_id)
     language = get_language()
     result = selectors.team_report(scope=scope, assessment=assessment, unit_id=unit)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kohtaamo.feedback.models import RespondentRole
 from kohtaamo.instruments.models import Dimension, pick_language
-from kohtaamo.reports.pdf import pdf_render
+from kohtaamo.reports.pdf_assessments import pdf_render_many
 from kohtaamo.reports.svg import bar_svg, radar_svg
 
 from .releasing import ALL_OTHERS
@@ -27,7 +27,12 @@ def flag_label(flag: str) -> str:
 
 
 def _cells(row: dict, groups: list[dict]) -> list[dict | None]:
-    return [row["cells"].get(g["key"]) for g in groups]
+    """The row's cells in group order; a cell's own n is written out only where it differs from its group's."""
+    cells = []
+    for g in groups:
+        cell = row["cells"].get(g["key"])
+        cells.append({**cell, "own_n": cell["n"] != g["n"]} if cell else None)
+    return cells
 
 
 def report_context(*, release, participant, language: str) -> dict:
@@ -172,4 +177,4 @@ def report_public(*, release) -> dict:
 def report_pdf(*, release, participant, language: str, request=None) -> bytes:
     """The released report as a PDF (WeasyPrint, charts as inline SVG)."""
     context = report_context(release=release, participant=participant, language=language)
-    return pdf_render(template="assessments/report_pdf.html", context=context, request=request)
+    return pdf_render_many(template="assessments/report_pdf.html", context=context, request=request)

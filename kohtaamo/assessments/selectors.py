@@ -238,3 +238,29 @@ def colleague_candidates(*, scope: Scope, participant: Participant):
         .select_related("unit")
         .order_by("name")
     )
+
+
+@dataclass(frozen=True)
+class MyTasks:
+    nominate: list[Participant]  # my own open nominations
+    approve: list[Participant]  # my direct reports' nominations waiting for me
+    reports: list[Participant]  # released reports I may read as the person or their coach
+
+
+def my_tasks(*, scope: Scope) -> MyTasks:
+    me = _acting_person_id(scope)
+    if me is None or scope.is_shopper:
+        return MyTasks([], [], [])
+    mine = Participant.objects.filter(organisation=scope.organisation, assessment__round__active=True).select_related(
+        "person", "assessment__round"
+    )
+    return MyTasks(
+        nominate=list(mine.filter(person_id=me, nomination=Participant.Nomination.OPEN)),
+        approve=list(mine.filter(person__supervisor_id=me, nomination=Participant.Nomination.SUBMITTED)),
+        reports=list(
+            Participant.objects.filter(organisation=scope.organisation, releases__current=True)
+            .filter(Q(person_id=me) | Q(coach_id=me))
+            .select_related("person", "assessment__round")
+            .distinct()
+        ),
+    )

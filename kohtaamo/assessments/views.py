@@ -29,7 +29,11 @@ def index(request):
     return render(
         request,
         "assessments/index.html",
-        {"assessments": selectors.assessments_visible(scope=scope), "can_manage": scope.can_manage},
+        {
+            "assessments": selectors.assessments_visible(scope=scope),
+            "can_manage": scope.can_manage,
+            "tasks": selectors.my_tasks(scope=scope),
+        },
     )
 
 

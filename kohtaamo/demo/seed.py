@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,16 +135,34 @@ def demo_reset() -> None:
         memberships__organisation__in=Organisation.objects.exclude(slug__in=slugs)
     ).delete()
     for model in (Response, Invitation, OpenLink, Encounter, Round, Questionnaire, ServicePath, Person):
-        model.objects.filter(organisation__in=organisations).delete()
+        _delete_protected_last(model.objects.filter(organisation__in=organisations))
     Unit.objects.filter(organisation__in=organisations).update(parent=None)
-    organisations.delete()
+    _delete_protected_last(organisations)
 
 
-@transaction.atomic
+def _delete_protected_last(queryset) -> None:
+    """Delete, first clearing every feature's tenant rows that PROTECT these (features come and go)."""
+    try:
+        with transaction.atomic():
+            queryset.delete()
+    except ProtectedError as error:
+        blockers = {type(obj) for obj in error.protected_objects}
+        for model in blockers:
+            _delete_protected_last(
+                model.objects.filter(pk__in=[o.pk for o in error.protected_objects if type(o) is model])
+            )
+        queryset.delete()
+
+
 # Each feature fills itself in for the demo bank: (module, function), called in this order.
 FEATURE_SEEDS = (
     ("kohtaamo.demo.journeys", "seed_journeys"),
     ("kohtaamo.demo.maturity", "seed_maturity"),
+    ("kohtaamo.demo.textanalytics", "seed_textanalytics"),
+    ("kohtaamo.demo.development", "seed_development"),
+    ("kohtaamo.demo.followup", "seed_followup"),
+    ("kohtaamo.demo.impact", "seed_impact"),
+    ("kohtaamo.demo.integrations", "seed_integrations"),
 )
 
 
@@ -155,6 +174,7 @@ def _features_seed(*, organisation: Organisation, now: datetime, seed: int) -> N
             getattr(importlib.import_module(module), function)(organisation=organisation, now=now, rng=rng)
 
 
+@transaction.atomic
 def seed_demo(*, now: datetime | None = None, seed: int = 2026, scale: float = 1.0) -> DemoSummary:
     """Create the demo unless it exists. `scale` shrinks customers and encounters, never the staff."""
     started = time.monotonic()

@@ -173,6 +173,11 @@ class PlanActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanAction.Kind.choices)
     description = forms.CharField(label=_("Action"), max_length=300)
     due_date = forms.DateField(label=_("Due"), widget=DATE_INPUT)
+    clinic_case = forms.ModelChoiceField(label=_("Lesson from a clinic case"), queryset=None, required=False)
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinic_case"].queryset = cases
 
 
 class CheckInForm(forms.Form):

@@ -1,12 +1,14 @@
 """Pages of the development loop for people: mentoring and shadowing, role play, plans, self-test, effects."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -224,13 +226,19 @@ def plan_new(request):
     return render(request, "development/plan_new.html", {"person": person, "gaps": gaps, "form": form})
 
 
+def _lesson_cases(scope):
+    """Cases with lessons from the last year: the ones a plan can point to."""
+    since = timezone.now() - timedelta(days=365)
+    return selectors.clinic_cases_visible(scope=scope).exclude(lessons="").filter(created_at__gte=since)
+
+
 def _plan_context(request, plan: DevelopmentPlan) -> dict:
     return {
         "plan": plan,
         "progress": selectors.plan_progress(plan=plan),
         "actions": plan.actions.select_related("clinic_case"),
         "check_ins": plan.check_ins.all(),
-        "action_form": PlanActionForm(),
+        "action_form": PlanActionForm(cases=_lesson_cases(request.scope)),
         "check_in_form": CheckInForm(),
         "schedule_form": CheckInScheduleForm(),
     }
@@ -243,7 +251,7 @@ def plan(request, plan_id: int):
     if request.method == "POST":
         what = request.POST.get("form")
         if what == "action":
-            form = PlanActionForm(request.POST)
+            form = PlanActionForm(request.POST, cases=_lesson_cases(scope))
             if form.is_valid():
                 services.plan_action_add(plan=the_plan, **form.cleaned_data)
             else:

@@ -29,9 +29,11 @@ def index(request):
     scope = request.scope
     if scope.is_shopper:
         return redirect("mystery:shop", org=scope.organisation.slug)
+    # A unit manager's counts cover only their subtree.
+    in_scope = Q(assignments__unit__path__startswith=scope.unit_path) if scope.unit_path else Q()
     waves = selectors.waves_visible(scope=scope).annotate(
-        planned=Count("assignments"),
-        approved=Count("assignments", filter=Q(assignments__status=Assignment.Status.APPROVED)),
+        planned=Count("assignments", filter=in_scope),
+        approved=Count("assignments", filter=in_scope & Q(assignments__status=Assignment.Status.APPROVED)),
     )
     return render(
         request,

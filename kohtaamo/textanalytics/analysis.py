@@ -24,7 +24,7 @@ POLARITY_THRESHOLD = 0.2
 ANALYSER_VERSION = 1
 
 NEGATORS = {
-    "fi": {"ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä", "ilman", "eli-ei"},
+    "fi": {"ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä", "ilman"},
     "sv": {"inte", "ej", "aldrig", "ingen", "inget", "inga", "utan", "varken"},
     "en": {
         "not",

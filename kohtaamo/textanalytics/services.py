@@ -43,46 +43,53 @@ def comment_answers(*, organisation_id: int) -> QuerySet[Answer]:
     )
 
 
-@transaction.atomic
-def _store(*, answer: Answer) -> CommentAnalysis:
-    result = comment_analyse(answer.text, fallback_language=answer.response.language)
-    analysis, _created = CommentAnalysis.objects.update_or_create(
+def _analysis_row(answer: Answer, result) -> CommentAnalysis:
+    return CommentAnalysis(
+        organisation_id=answer.response.organisation_id,
         answer=answer,
-        defaults={
-            "organisation_id": answer.response.organisation_id,
-            "response_id": answer.response_id,
-            "status": result.status,
-            "language": result.language,
-            "language_detected": result.language_detected,
-            "sentiment": result.sentiment,
-            "sentiment_score": result.score,
-            "emotions": list(result.emotions),
-            "truncated": result.truncated,
-            "note": result.note,
-            "analyser_version": ANALYSER_VERSION,
-        },
+        response_id=answer.response_id,
+        status=result.status,
+        language=result.language,
+        language_detected=result.language_detected,
+        sentiment=result.sentiment,
+        sentiment_score=result.score,
+        emotions=list(result.emotions),
+        truncated=result.truncated,
+        note=result.note,
+        analyser_version=ANALYSER_VERSION,
     )
-    analysis.topics.all().delete()
+
+
+def _topic_rows(analysis: CommentAnalysis, result) -> list[CommentTopic]:
+    return [
+        CommentTopic(
+            organisation_id=analysis.organisation_id,
+            analysis=analysis,
+            kind=kind,
+            code=code,
+            sentiment_score=result.score,
+        )
+        for kind, codes in ((CommentTopic.Kind.ELEMENT, result.elements), (CommentTopic.Kind.THEME, result.themes))
+        for code in codes
+    ]
+
+
+@transaction.atomic
+def _store_chunk(answers: list[Answer]) -> list[CommentAnalysis]:
+    """Replace the analyses of a chunk of comments: a few queries for the whole chunk."""
+    results = [comment_analyse(a.text, fallback_language=a.response.language) for a in answers]
+    CommentAnalysis.objects.filter(answer__in=answers).delete()
+    analyses = CommentAnalysis.objects.bulk_create([_analysis_row(a, r) for a, r in zip(answers, results, strict=True)])
     CommentTopic.objects.bulk_create(
-        [
-            CommentTopic(
-                organisation_id=analysis.organisation_id,
-                analysis=analysis,
-                kind=kind,
-                code=code,
-                sentiment_score=result.score,
-            )
-            for kind, codes in ((CommentTopic.Kind.ELEMENT, result.elements), (CommentTopic.Kind.THEME, result.themes))
-            for code in codes
-        ]
+        [topic for analysis, result in zip(analyses, results, strict=True) for topic in _topic_rows(analysis, result)]
     )
-    return analysis
+    return analyses
 
 
 def comment_analysis_store(*, answer: Answer) -> CommentAnalysis | None:
     """Analyse and store one comment. A failure is recorded on the comment and never raised."""
     try:
-        return _store(answer=answer)
+        return _store_chunk([answer])[0]
     except Exception as error:  # noqa: BLE001 - one bad comment must never stop a batch or a submit
         logger.exception("comment analysis failed for answer %s", answer.pk)
         analysis, _created = CommentAnalysis.objects.update_or_create(
@@ -114,16 +121,35 @@ def comments_to_analyse(*, organisation_id: int, everything: bool = False) -> Qu
     return answers.order_by("pk")
 
 
+CHUNK = 500
+
+
 def _analyse_all(answers: Iterable[Answer], progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Analyse in chunks; a chunk that fails is redone comment by comment so one bad item stops nothing."""
     analysed = failed = 0
-    for answer in answers:
-        analysis = comment_analysis_store(answer=answer)
-        if analysis is None or analysis.status == CommentAnalysis.Status.FAILED:
-            failed += 1
-        else:
-            analysed += 1
+    chunk: list[Answer] = []
+
+    def flush() -> None:
+        nonlocal analysed, failed
+        try:
+            analysed += len(_store_chunk(chunk))
+        except Exception:  # noqa: BLE001
+            for answer in chunk:
+                analysis = comment_analysis_store(answer=answer)
+                if analysis is None or analysis.status == CommentAnalysis.Status.FAILED:
+                    failed += 1
+                else:
+                    analysed += 1
         if progress:
-            progress(1)
+            progress(len(chunk))
+        chunk.clear()
+
+    for answer in answers:
+        chunk.append(answer)
+        if len(chunk) >= CHUNK:
+            flush()
+    if chunk:
+        flush()
     return BatchResult(analysed, failed)
 
 
@@ -132,7 +158,7 @@ def comments_analyse(
 ) -> BatchResult:
     """(Re-)analyse an organisation's comments: new and outdated ones, or with `everything` all of them."""
     answers = comments_to_analyse(organisation_id=organisation_id, everything=everything)
-    return _analyse_all(answers.iterator(chunk_size=500), progress)
+    return _analyse_all(answers.iterator(chunk_size=CHUNK), progress)
 
 
 @transaction.atomic

@@ -18,3 +18,10 @@ def metric_label(code: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def sentiment_label(code: str) -> str:
+    from ..models import Sentiment
+
+    return str(Sentiment(code).label) if code in Sentiment.values else code
