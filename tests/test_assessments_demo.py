@@ -14,7 +14,9 @@ def test_demo_seed_fills_two_released_rounds_with_a_trend(world):
             organisation=world.organisation, unit=world.team, name=f"P{i}", email=f"p{i}@example.org", supervisor=boss
         )
     for i in range(5):
-        Person.objects.create(organisation=world.organisation, unit=world.branch, name=f"C{i}", email=f"c{i}@example.org")
+        Person.objects.create(
+            organisation=world.organisation, unit=world.branch, name=f"C{i}", email=f"c{i}@example.org"
+        )
     seed_assessments(organisation=world.organisation, now=timezone.now(), rng=random.Random(1))
     assert Assessment.objects.filter(organisation=world.organisation).count() == 2
     releases = Release.objects.filter(participant__assessment__organisation=world.organisation)

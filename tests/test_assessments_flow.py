@@ -242,3 +242,32 @@ def test_index_lists_what_waits_for_me(client, world, subject, django_assert_max
     with django_assert_max_num_queries(12):
         body = client.get(index, **EN).content.decode()
     assert "Approve the raters of Acme Employee (Autumn 360)" in body
+
+
+def test_reminders_go_only_to_raters_who_have_not_answered(world, subject, mailbox):
+    assessment = make_round(world, subjects=[subject])
+    participant = approved_participant(world, subject, people(world, 3))
+    assert services.raters_invite(assessment=assessment) == 5
+    mailbox.wait_for(5)
+    answer(raters_of(participant, SELF)[0], 4)
+    mailbox.clear()
+    assert services.raters_remind(assessment=assessment) == 4
+    reminders = mailbox.wait_for(4)
+    assert all(m["Subject"].startswith("Reminder:") for m in reminders)
+    assert "employee@example.org" not in {m["X-Envelope-To"] for m in reminders}
+    assert services.raters_remind(assessment=assessment) == 0  # at most once a day
+
+
+def test_due_reports_are_released_on_the_report_date_only(answered):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from kohtaamo.assessments.releasing import reports_release_due
+
+    assessment = answered.assessment
+    zone = ZoneInfo("Europe/Helsinki")
+    before = datetime.combine(assessment.answering_closes_on, time(12), tzinfo=zone)
+    on_the_day = datetime.combine(assessment.report_on, time(8), tzinfo=zone)
+    assert reports_release_due(assessment=assessment, now=before) == 0
+    assert reports_release_due(assessment=assessment, now=on_the_day) == 1
+    assert reports_release_due(assessment=assessment, now=on_the_day) == 0  # released once

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from kohtaamo.journeys.drivers import MIN_CUSTOMERS, driver_analysis, relative_weights
+from kohtaamo.analytics.drivers import raw_relative_weights as relative_weights
+from kohtaamo.journeys.drivers import MIN_CUSTOMERS, driver_analysis
 from kohtaamo.journeys.selectors import JourneyFilter, journey_map
 from kohtaamo.organisations.models import Channel, Stage, Touchpoint
 from kohtaamo.organisations.selectors import scope_from_organisation

@@ -59,29 +59,43 @@ def _weights(X: np.ndarray, y: np.ndarray) -> np.ndarray:  # noqa: N803 - statis
     return (lam**2) @ (beta**2)
 
 
+def raw_relative_weights(X, y) -> np.ndarray:  # noqa: N803
+    """The point estimates alone: one raw weight per column of X (they sum to the model's R²)."""
+    return _weights(np.asarray(X, dtype=float), np.asarray(y, dtype=float).ravel())
+
+
+def _impute_column_means(X: np.ndarray) -> np.ndarray:  # noqa: N803
+    """A missing predictor takes its column's mean, so a missing value carries no signal."""
+    means = np.nanmean(np.where(np.isnan(X).all(axis=0), 0.0, X), axis=0)
+    return np.where(np.isnan(X), means, X)
+
+
 def relative_weights(
     X,  # noqa: N803
     y,
     *,
-    names: list[str],
+    names: list,
     n_boot: int = 1000,
     seed: int = 0,
     min_n: int = MIN_N,
+    impute_missing: bool = False,
 ) -> list[Driver]:
     """Johnson's relative weights of the columns of X for y with percentile bootstrap CIs, largest first.
 
-    Rows with a missing value (NaN) are dropped. Raises TooFewResponses below `min_n` complete rows.
+    Rows with a missing value (NaN) are dropped, or with `impute_missing` a missing predictor takes its
+    column mean (re-computed inside every bootstrap sample). Raises TooFewResponses below `min_n` rows.
     """
     X = np.asarray(X, dtype=float)  # noqa: N806
     y = np.asarray(y, dtype=float).ravel()
     if X.ndim != 2 or X.shape[1] != len(names) or X.shape[0] != y.shape[0]:
         raise ValueError("X must be n × len(names) and y of length n")
-    complete = ~(np.isnan(X).any(axis=1) | np.isnan(y))
-    X, y = X[complete], y[complete]  # noqa: N806
+    complete = np.isnan(y) if impute_missing else np.isnan(X).any(axis=1) | np.isnan(y)
+    X, y = X[~complete], y[~complete]  # noqa: N806
     n = X.shape[0]
     if n < min_n:
         raise TooFewResponses(n, min_n)
-    weights = _weights(X, y)
+    prepare = _impute_column_means if impute_missing else (lambda a: a)
+    weights = _weights(prepare(X), y)
     r2 = float(weights.sum())
     rng = np.random.default_rng(seed)
     boot = np.empty((n_boot, X.shape[1]))
@@ -89,8 +103,9 @@ def relative_weights(
     for b in range(n_boot):
         rows = rng.integers(0, n, n)
         noise = rng.standard_normal((n, 1))
-        with_noise = _weights(np.hstack([X[rows], noise]), y[rows])
-        boot[b] = _weights(X[rows], y[rows])
+        sample = prepare(X[rows])
+        with_noise = _weights(np.hstack([sample, noise]), y[rows])
+        boot[b] = _weights(sample, y[rows])
         above_noise[b] = with_noise[:-1] - with_noise[-1]
     low, high = np.percentile(boot, [2.5, 97.5], axis=0)
     noise_low = np.percentile(above_noise, 2.5, axis=0)
