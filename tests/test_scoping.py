@@ -50,3 +50,15 @@ def test_a_shopper_sees_no_organisation_data(client, world):
     client.force_login(shopper)
     assert client.get("/o/acme/").status_code == 403
     assert client.get("/api/v1/organisations/acme/metrics").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_a_shopper_lands_on_their_portal(client, world):
+    from django.contrib.auth.models import User
+
+    from kohtaamo.organisations.models import Membership
+
+    shopper = User.objects.create_user("shopper", "s@example.org", "pw")
+    Membership.objects.create(user=shopper, organisation=world.organisation, role=Membership.Role.SHOPPER)
+    client.force_login(shopper)
+    assert client.get("/")["Location"] == "/o/acme/mystery/shop/"

@@ -163,6 +163,7 @@ FEATURE_SEEDS = (
     ("kohtaamo.demo.followup", "seed_followup"),
     ("kohtaamo.demo.impact", "seed_impact"),
     ("kohtaamo.demo.integrations", "seed_integrations"),
+    ("kohtaamo.demo.mystery", "seed_mystery"),
 )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from .selectors import organisations_for
+from .selectors import organisations_for, scope_for
 
 
 @login_required
@@ -9,5 +9,8 @@ def home(request):
     """Send the user to their organisation's dashboard, or let a consultant pick one."""
     organisations = list(organisations_for(user=request.user)[:50])
     if len(organisations) == 1:
-        return redirect("analytics:dashboard", org=organisations[0].slug)
+        organisation = organisations[0]
+        if scope_for(user=request.user, organisation_slug=organisation.slug).is_shopper:
+            return redirect("mystery:shop", org=organisation.slug)  # a shopper's only page is their portal
+        return redirect("analytics:dashboard", org=organisation.slug)
     return render(request, "organisations/choose.html", {"organisations": organisations})
