@@ -89,7 +89,7 @@ def _database_from_url(url: str) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "kohtaamo.sqlite3",
             # WAL lets the task worker and the web process write side by side.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):

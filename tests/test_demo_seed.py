@@ -108,6 +108,11 @@ def test_every_login_resolves_its_scope(demo):
         "manager": Membership.Role.UNIT_MANAGER,
         "employee": Membership.Role.EMPLOYEE,
         "consultant": Membership.Role.CONSULTANT,
+        # mystery shoppers of the demo's waves
+        "shopper": Membership.Role.SHOPPER,
+        "shopper2": Membership.Role.SHOPPER,
+        "shopper3": Membership.Role.SHOPPER,
+        "shopper4": Membership.Role.SHOPPER,
     }
     manager = scope_for(user=users["manager"], organisation_slug=BANK)
     assert manager.unit_path == Unit.objects.get(code="PIR-TRE-KESKUSTA").path
@@ -117,7 +122,8 @@ def test_every_login_resolves_its_scope(demo):
     assert Response.objects.filter(subject_person_id=employee.person_id).exists()
     assert scope_for(user=users["consultant"], organisation_slug=CAFE).organisation_wide
     assert Response.objects.filter(organisation__slug=CAFE).exists()
-    assert [s.username for s in demo.logins] == ["admin", "cx", "manager", "employee", "consultant"]
+    staff = ["admin", "cx", "manager", "employee", "consultant"]
+    assert [s.username for s in demo.logins] == [*staff, "shopper", "shopper2", "shopper3", "shopper4"]
 
 
 def test_rerun_without_reset_creates_nothing(demo):
@@ -138,7 +144,7 @@ def test_command_prints_the_logins_and_resets(framework):
     printed = out.getvalue()
     for username in ("admin", "cx", "manager", "employee", "consultant"):
         assert f"\n{username} " in printed
-    assert printed.count(DEMO_PASSWORD) == 5
+    assert printed.count(DEMO_PASSWORD) == 9  # five staff logins and four mystery shoppers
     first = _bank().pk
     out = StringIO()
     call_command("seed_demo", "--reset", scale=0.02, stdout=out)

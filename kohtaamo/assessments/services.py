@@ -307,11 +307,17 @@ def customers_suggested(*, participant: Participant, days: int = 180, now: datet
 
 @transaction.atomic
 def customer_raters_add(
-    *, participant: Participant, customers: list[Customer] = (), emails: list[str] = (), now: datetime | None = None
+    *,
+    participant: Participant,
+    customers: list[Customer] = (),
+    emails: list[str] = (),
+    now: datetime | None = None,
+    days: int = 180,
 ) -> list[Rater]:
-    """Customer raters: suggested customers (consent and contact checked again) or addresses added by hand."""
+    """Customer raters: suggested customers (consent and contact checked again) or addresses added by hand.
+    `days` is the window of recent encounters the customers are drawn from, as in customers_suggested."""
     _require_open(participant.assessment, now=now)
-    allowed = {c.pk for c in customers_suggested(participant=participant, now=now)}
+    allowed = {c.pk for c in customers_suggested(participant=participant, now=now, days=days)}
     if any(c.pk not in allowed for c in customers):
         raise ValidationError(_("Only customers this person served who agreed to be contacted can be invited."))
     for email in emails:

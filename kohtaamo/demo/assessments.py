@@ -50,6 +50,9 @@ def _answer(rng: random.Random, invitation: Invitation, level: float) -> None:
     response_submit(response=response, key=str(response.idempotency_key), raw_answers=raw)
 
 
+DEMO_WINDOW = 3 * 365
+
+
 def _round(
     rng: random.Random, *, organisation: Organisation, subjects: list[Person], name: str, opened: datetime, lift: float
 ) -> Assessment:
@@ -74,8 +77,9 @@ def _round(
         colleagues = rng.sample(candidates, COLLEAGUES + rng.randint(0, 1))
         services.nomination_submit(participant=participant, colleagues=colleagues)
         services.nomination_approve(participant=participant, colleagues=colleagues, approved_by=None)
-        customers = list(services.customers_suggested(participant=participant, days=365)[: CUSTOMERS + 1])
-        services.customer_raters_add(participant=participant, customers=customers)
+        # The demo's encounters may lie further back than the product's default window.
+        customers = list(services.customers_suggested(participant=participant, days=DEMO_WINDOW)[: CUSTOMERS + 1])
+        services.customer_raters_add(participant=participant, customers=customers, days=DEMO_WINDOW)
     services.raters_invite(assessment=assessment, send=False)
     for participant in Participant.objects.filter(assessment=assessment):
         level = rng.uniform(3.0, 4.2) + lift

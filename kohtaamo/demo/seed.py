@@ -105,7 +105,10 @@ def demo_logins() -> tuple[DemoLogin, ...]:
                 seen.username, seen.role, (*seen.organisations, m.organisation.name), seen.sees
             )
             continue
-        sees = m.unit.name if m.unit else m.person.name if m.person else str(_("the whole organisation"))
+        if m.role == Membership.Role.SHOPPER:
+            sees = str(_("own mystery-shopping assignments"))
+        else:
+            sees = m.unit.name if m.unit else m.person.name if m.person else str(_("the whole organisation"))
         rows[m.user.username] = DemoLogin(m.user.username, str(m.get_role_display()), (m.organisation.name,), sees)
     return tuple(rows.values())
 
@@ -156,6 +159,7 @@ def _delete_protected_last(queryset) -> None:
 
 # Each feature fills itself in for the demo bank: (module, function), called in this order.
 FEATURE_SEEDS = (
+    ("kohtaamo.demo.assessments", "seed_assessments"),
     ("kohtaamo.demo.journeys", "seed_journeys"),
     ("kohtaamo.demo.maturity", "seed_maturity"),
     ("kohtaamo.demo.textanalytics", "seed_textanalytics"),
