@@ -5,6 +5,7 @@ import socket
 import threading
 from dataclasses import dataclass
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import Message
 
 import pytest
@@ -38,6 +39,8 @@ class Inbox:
         with self._arrived:
             message = message_from_bytes(envelope.original_content)
             message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+            if message["Subject"]:  # readable in assertions: "Muistutus: …", not "=?utf-8?q?…"
+                message.replace_header("Subject", str(make_header(decode_header(message["Subject"]))))
             self.messages.append(message)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
@@ -179,3 +182,13 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Service calls made directly by a test speak English; every request still picks its own language
+    (LocaleMiddleware, the invitation's language), so pages are tested in the language they choose."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -45,7 +45,7 @@ def answered(world, subject, mailbox):
     participant = approved_participant(world, subject, colleagues, customers=["c1@example.org", "c2@example.org"])
     assert services.raters_invite(assessment=assessment) == 7
     messages = mailbox.wait_for(7)
-    assert any("360 feedback for Acme Employee" in m["Subject"] for m in messages)
+    assert any("360-palaute: Acme Employee" in m["Subject"] for m in messages)  # raters get Finnish, the default
     answer(raters_of(participant, SELF)[0], 5, "I listen well.")
     answer(raters_of(participant, SUPERVISOR)[0], 3)
     for rater, value in zip(raters_of(participant, COLLEAGUE), (4, 4, 2), strict=True):
@@ -253,7 +253,7 @@ def test_reminders_go_only_to_raters_who_have_not_answered(world, subject, mailb
     mailbox.clear()
     assert services.raters_remind(assessment=assessment) == 4
     reminders = mailbox.wait_for(4)
-    assert all(m["Subject"].startswith("Reminder:") for m in reminders)
+    assert all(m["Subject"].startswith("Muistutus:") for m in reminders)
     assert "employee@example.org" not in {m["X-Envelope-To"] for m in reminders}
     assert services.raters_remind(assessment=assessment) == 0  # at most once a day
 
