@@ -123,3 +123,11 @@ def test_exports_hold_customer_responses_only(client, world, fmt):
         assert len(rows) == 2 and rows[1][rows[0].index("nps")] == 7
     client.force_login(world.manager)
     assert client.get(f"/o/acme/integrations/export/{fmt}/").status_code == 403
+
+
+def test_a_case_without_an_owner_is_listed_and_shown(client, world):
+    case = case_open_for_response(response_id=_answer(world, 1).pk)
+    FollowupCase.objects.filter(pk=case.pk).update(owner=None)
+    client.force_login(world.cx_lead)
+    assert client.get("/o/acme/followup/").status_code == 200
+    assert client.get(f"/o/acme/followup/cases/{case.pk}/").status_code == 200
