@@ -15,7 +15,7 @@ a t-interval. A per-response spread keeps the balance an estimate with its own n
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
@@ -55,6 +55,7 @@ from kohtaamo.organisations.selectors import (
 
 from . import metrics
 from .metrics import Estimate
+from .periods import within_days
 
 GRANULARITIES = {"week": gettext_lazy("Week"), "month": gettext_lazy("Month"), "quarter": gettext_lazy("Quarter")}
 BREAKDOWNS = {
@@ -197,11 +198,8 @@ def metric_catalogue(*, basis: MetricBasis) -> list[MetricSpec]:
 # --- the base queryset ----------------------------------------------------------------------------
 
 
-def _day_start(day: date, organisation: Organisation) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(organisation.time_zone))
-
-
-def _responses(*, scope: Scope, filters: DashboardFilter) -> QuerySet[Response]:
+def customer_responses(*, scope: Scope, filters: DashboardFilter) -> QuerySet[Response]:
+    """Submitted customer responses in the login's scope, narrowed by the filters: every figure starts here."""
     qs = restrict(
         Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
         scope=scope,
@@ -216,11 +214,9 @@ def _responses(*, scope: Scope, filters: DashboardFilter) -> QuerySet[Response]:
         qs = qs.filter(channel=filters.channel)
     if filters.touchpoint is not None:
         qs = qs.filter(touchpoint=filters.touchpoint)
-    if filters.start is not None:
-        qs = qs.filter(submitted_at__gte=_day_start(filters.start, scope.organisation))
-    if filters.end is not None:
-        qs = qs.filter(submitted_at__lt=_day_start(filters.end + timedelta(days=1), scope.organisation))
-    return qs
+    return within_days(
+        qs, field="submitted_at", start=filters.start, end=filters.end, time_zone=scope.organisation.time_zone
+    )
 
 
 # --- aggregation ----------------------------------------------------------------------------------
@@ -331,7 +327,7 @@ def _empty_figures(dimension_codes: list[str]) -> Figures:
 def overview(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None = None) -> dict[str, Estimate]:
     """NPS, CSAT, CES (mean and % 5–7), EQI, the five elements, ethos/pathos/logos and their balance."""
     basis = basis or metric_basis(organisation=scope.organisation)
-    return _figures(_responses(scope=scope, filters=filters), basis=basis)[None].figures
+    return _figures(customer_responses(scope=scope, filters=filters), basis=basis)[None].figures
 
 
 def _period_label(start: date, granularity: str) -> str:
@@ -352,7 +348,7 @@ def trend(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None =
         return Trunc(f"{prefix}submitted_at", granularity, output_field=DateTimeField(), tzinfo=tz)
 
     figures = _figures(
-        _responses(scope=scope, filters=filters),
+        customer_responses(scope=scope, filters=filters),
         basis=basis or metric_basis(organisation=scope.organisation),
         bucket=period,
     )
@@ -457,7 +453,7 @@ def breakdown(*, scope: Scope, filters: DashboardFilter, by: str, basis: MetricB
     """Every figure per child unit (each aggregating its subtree), person, channel or touchpoint."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
-    qs = _responses(scope=scope, filters=filters)
+    qs = customer_responses(scope=scope, filters=filters)
     basis = basis or metric_basis(organisation=scope.organisation)
     if by == "unit":
         return _unit_breakdown(scope=scope, filters=filters, qs=qs, basis=basis)
@@ -489,7 +485,7 @@ def responses_page(*, scope: Scope, filters: DashboardFilter, page: int | str | 
         Answer.objects.filter(response=OuterRef("pk")).exclude(text="").order_by("question__order").values("text")[:1]
     )
     qs = (
-        _responses(scope=scope, filters=filters)
+        customer_responses(scope=scope, filters=filters)
         .select_related("unit", "subject_person__unit", "touchpoint")
         .annotate(comment=Subquery(comment))
         .order_by("-submitted_at", "-pk")
@@ -503,7 +499,7 @@ def responses_page(*, scope: Scope, filters: DashboardFilter, page: int | str | 
 def response_detail(*, scope: Scope, response_id: int) -> ResponseDetail:
     """One response with every answer and its question text; 404 outside the login's scope."""
     response = (
-        _responses(scope=scope, filters=DashboardFilter())
+        customer_responses(scope=scope, filters=DashboardFilter())
         .select_related("unit", "subject_person__unit", "touchpoint", "questionnaire")
         .filter(pk=response_id)
         .first()

@@ -5,18 +5,18 @@ per row they use (values lists), capped at MAX_ROWS newest rows; everything else
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Avg, F, QuerySet
 from django.db.models.functions import Coalesce
 
 from kohtaamo.analytics import drivers as driver_analysis
-from kohtaamo.feedback.models import Answer, DimensionScore, RespondentRole, Response
+from kohtaamo.analytics import selectors as analytics_selectors
+from kohtaamo.feedback.models import Answer, DimensionScore, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Unit
-from kohtaamo.organisations.selectors import Scope, restrict, touchpoints_visible, units_visible
+from kohtaamo.organisations.selectors import Scope, touchpoints_visible, units_visible
 
 from . import analysis
 from .models import Outcome
@@ -27,25 +27,10 @@ PREDICTOR_KINDS = ("dimension", "item", "touchpoint")
 TARGETS = ("nps", "csat")
 
 
-def _day_start(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
-
-
 def customer_responses(*, scope: Scope, unit: Unit | None, start: date | None, end: date | None) -> QuerySet[Response]:
-    qs = restrict(
-        Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
-        scope=scope,
-        unit_field="unit",
-        person_field="subject_person",
+    return analytics_selectors.customer_responses(
+        scope=scope, filters=analytics_selectors.DashboardFilter(unit=unit, start=start, end=end)
     )
-    if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
-    tz = scope.organisation.time_zone
-    if start is not None:
-        qs = qs.filter(submitted_at__gte=_day_start(start, tz))
-    if end is not None:
-        qs = qs.filter(submitted_at__lt=_day_start(end + timedelta(days=1), tz))
-    return qs
 
 
 # --- key drivers ----------------------------------------------------------------------------------

@@ -8,9 +8,8 @@ encounters is held.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from kohtaamo.analytics.periods import within_days
 from kohtaamo.feedback.models import Encounter
 from kohtaamo.organisations.models import ServicePath
 from kohtaamo.organisations.selectors import Scope, restrict
@@ -53,11 +52,9 @@ def _encounters(*, scope: Scope, service_path: ServicePath, filters: JourneyFilt
         unit_field="unit",
         person_field="person",
     )
-    tz = ZoneInfo(scope.organisation.time_zone)
-    if filters.start is not None:
-        qs = qs.filter(occurred_at__gte=datetime.combine(filters.start, time.min, tzinfo=tz))
-    if filters.end is not None:
-        qs = qs.filter(occurred_at__lt=datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=tz))
+    qs = within_days(
+        qs, field="occurred_at", start=filters.start, end=filters.end, time_zone=scope.organisation.time_zone
+    )
     if filters.segments:
         qs = qs.filter(customer__segment__in=filters.segments)
     return qs

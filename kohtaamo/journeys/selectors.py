@@ -11,8 +11,7 @@ NPS: red < 0, amber < 30, green ≥ 30. No answers: grey.
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import numpy as np
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.analytics import metrics
 from kohtaamo.analytics.metrics import Estimate
+from kohtaamo.analytics.periods import within_days
 from kohtaamo.analytics.selectors import metric_basis
 from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
 from kohtaamo.instruments.models import Dimension
@@ -142,11 +142,9 @@ def path_responses(*, scope: Scope, service_path: ServicePath, filters: JourneyF
         unit_field="unit",
         person_field="subject_person",
     )
-    tz = ZoneInfo(scope.organisation.time_zone)
-    if filters.start is not None:
-        qs = qs.filter(submitted_at__gte=datetime.combine(filters.start, time.min, tzinfo=tz))
-    if filters.end is not None:
-        qs = qs.filter(submitted_at__lt=datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=tz))
+    qs = within_days(
+        qs, field="submitted_at", start=filters.start, end=filters.end, time_zone=scope.organisation.time_zone
+    )
     if filters.segments:
         qs = qs.filter(encounter__customer__segment__in=filters.segments)
     return qs

@@ -14,7 +14,8 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from kohtaamo.feedback.models import DimensionScore, Encounter, RespondentRole, Response
+from kohtaamo.analytics import selectors as analytics_selectors
+from kohtaamo.feedback.models import DimensionScore, Encounter, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.selectors import Scope, restrict
 
@@ -29,11 +30,7 @@ RISING_WINDOW_DAYS = 30
 
 def customer_responses(*, scope: Scope) -> QuerySet[Response]:
     """Submitted customer responses the scope may see (never 360, staff or management answers)."""
-    return restrict(
-        Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
-        scope=scope,
-        person_field="subject_person",
-    )
+    return analytics_selectors.customer_responses(scope=scope, filters=analytics_selectors.DashboardFilter())
 
 
 def _topics(*, scope: Scope) -> QuerySet[CommentTopic]:
