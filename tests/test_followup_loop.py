@@ -69,6 +69,9 @@ def test_contact_page_opens_a_case_on_request(client, world):
     response = _answer(world, 9)
     response.invitation = invitation
     response.save(update_fields=["invitation"])
+    # The thank-you page offers the choice.
+    thanks = client.get(f"/r/{invitation.token}/thanks/?lang=en").content.decode()
+    assert f'href="/followup/contact/{invitation.token}/"' in thanks
     page = client.get(f"/followup/contact/{invitation.token}/")
     assert page.status_code == 200 and b"Please contact me" in page.content
     client.post(f"/followup/contact/{invitation.token}/", {"choice": "contact"})

@@ -105,10 +105,12 @@ def _notice(
     organisation: Organisation | None = None,
     entry: Entry | None = None,
     status: int = 200,
+    contact_url: str = "",
 ) -> HttpResponse:
     """A one-message page: invalid, closed, already answered, thanks, or out of date."""
     context = {
         "notice": notice,
+        "contact_url": contact_url,
         "entry_url": f"{entry.url()}?lang={language}" if entry else "",
         # An unknown link has no language of its own: say it in every language, the likeliest first.
         "notice_languages": [language, *(code for code in LANGUAGE_CODES if code != language)],
@@ -300,7 +302,11 @@ def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
     if response is None or response.status != Response.Status.SUBMITTED:
         return redirect(Entry("invitation", token).url())
     language = _chosen_language(request) or response.language
-    return _notice(request, notice="thanks", language=language, organisation=invitation.organisation)
+    # A customer may ask to be contacted about what they told us (the follow-up loop), or ask not to be.
+    contact_url = reverse("followup_public:contact", args=[token]) if response.respondent_role == "customer" else ""
+    return _notice(
+        request, notice="thanks", language=language, organisation=invitation.organisation, contact_url=contact_url
+    )
 
 
 # Open links for a touchpoint (QR codes): /t/<token>/. A signed cookie remembers this visitor's draft.
