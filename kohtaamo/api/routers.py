@@ -29,3 +29,14 @@ ROUTERS.append(("/organisations", integrations_api.router))
 from kohtaamo.mystery import api as mystery_api  # noqa: E402
 
 ROUTERS.append(("/organisations", mystery_api.router))
+
+from kohtaamo.development import api as development_api  # noqa: E402
+from kohtaamo.journeys import api as journeys_api  # noqa: E402
+from kohtaamo.textanalytics import api as textanalytics_api  # noqa: E402
+
+from . import organisation  # noqa: E402
+
+ROUTERS.append(("/organisations", development_api.router))
+ROUTERS.append(("/organisations", textanalytics_api.router))
+ROUTERS.append(("/organisations", journeys_api.router))
+ROUTERS.append(("/organisations", organisation.router))

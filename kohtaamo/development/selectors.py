@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kohtaamo.analytics.metrics import Estimate
 from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
@@ -14,7 +15,7 @@ from kohtaamo.organisations.models import Person
 from kohtaamo.organisations.selectors import Scope, people_visible, restrict
 
 from .baselines import figure_for
-from .effects import SCORE_BOUNDS, Sample, one_sample_mean, welch_difference
+from .effects import SCORE_BOUNDS, EffectReport, Sample, effect_report, one_sample_mean, welch_difference
 from .models import (
     ClinicAction,
     ClinicCase,
@@ -90,6 +91,11 @@ def clinic_case_library(
     if text:
         qs = qs.filter(Q(title__icontains=text) | Q(situation__icontains=text) | Q(lessons__icontains=text))
     return qs.distinct().order_by("-created_at")
+
+
+def clinic_cases_of(*, session: ClinicSession) -> QuerySet[ClinicCase]:
+    """A session's cases with their elements, actions and owners loaded in a bounded number of queries."""
+    return session.cases.prefetch_related("dimensions", "actions__owner").select_related("response")
 
 
 def clinic_actions_open_before(*, session: ClinicSession) -> QuerySet[ClinicAction]:
@@ -284,6 +290,18 @@ def people_choices(*, scope: Scope) -> QuerySet[Person]:
     return people_visible(scope=scope).filter(active=True)
 
 
+def effect_subjects(*, scope: Scope) -> list[tuple[str, str]]:
+    """The development activities whose effect can be measured: clinic series, role-play trainings, plans."""
+    series = [
+        (f"series:{s.pk}", _("Clinic series: %(name)s") % {"name": s.name}) for s in clinic_series_visible(scope=scope)
+    ]
+    scenarios = [
+        (f"scenario:{s.pk}", _("Role-play training: %(name)s") % {"name": s.title})
+        for s in scenarios_visible(scope=scope)
+    ]
+    return [*series, *scenarios, ("plans", _("Development plans"))]
+
+
 def effect_participants(*, scope: Scope, subject: str) -> tuple[set[int], datetime | None]:
     """Who took part in a development activity, and when it started.
 
@@ -304,3 +322,11 @@ def effect_participants(*, scope: Scope, subject: str) -> tuple[set[int], dateti
         start = plans.order_by("started_at").values_list("started_at", flat=True).first()
         return set(plans.values_list("person_id", flat=True)), start
     raise Http404
+
+
+def effect_report_for(*, scope: Scope, subject: str, dimension_code: str | None = None) -> EffectReport | None:
+    """The effect report of one development activity; None while it has not started."""
+    participants, start = effect_participants(scope=scope, subject=subject)
+    if start is None:
+        return None
+    return effect_report(scope=scope, participant_ids=participants, start=start, dimension_code=dimension_code)

@@ -59,7 +59,7 @@ def clinics(request):
 
 def _session_context(request, session):
     scope = request.scope
-    cases = session.cases.prefetch_related("dimensions", "actions__owner").select_related("response")
+    cases = selectors.clinic_cases_of(session=session)
     return {
         "session": session,
         "cases": cases,

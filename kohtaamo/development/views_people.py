@@ -18,7 +18,6 @@ from kohtaamo.organisations.decorators import organisation_view
 from kohtaamo.organisations.selectors import person_for
 
 from . import selectors, services
-from .effects import effect_report
 from .forms import (
     CheckInForm,
     CheckInScheduleForm,
@@ -327,32 +326,17 @@ def _action_links(slug: str) -> dict[str, str]:
 # -- did it work? -------------------------------------------------------------------------------------------
 
 
-def _effect_subjects(scope) -> list[tuple[str, str]]:
-    series = [
-        (f"series:{s.pk}", _("Clinic series: %(name)s") % {"name": s.name})
-        for s in selectors.clinic_series_visible(scope=scope)
-    ]
-    scenarios = [
-        (f"scenario:{s.pk}", _("Role-play training: %(name)s") % {"name": s.title})
-        for s in selectors.scenarios_visible(scope=scope)
-    ]
-    return [*series, *scenarios, ("plans", _("Development plans"))]
-
-
 @organisation_view
 def effects(request):
     scope = request.scope
     if scope.is_employee:
         raise PermissionDenied
-    form = EffectForm(request.GET or None, subjects=_effect_subjects(scope), organisation=scope.organisation)
+    form = EffectForm(
+        request.GET or None, subjects=selectors.effect_subjects(scope=scope), organisation=scope.organisation
+    )
     report = None
     if form.is_valid():
-        participants, start = selectors.effect_participants(scope=scope, subject=form.cleaned_data["subject"])
-        if start is not None:
-            report = effect_report(
-                scope=scope,
-                participant_ids=participants,
-                start=start,
-                dimension_code=form.cleaned_data["dimension"] or None,
-            )
+        report = selectors.effect_report_for(
+            scope=scope, subject=form.cleaned_data["subject"], dimension_code=form.cleaned_data["dimension"] or None
+        )
     return render(request, "development/effects.html", {"form": form, "report": report})

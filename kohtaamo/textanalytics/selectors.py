@@ -33,6 +33,16 @@ def customer_responses(*, scope: Scope) -> QuerySet[Response]:
     return analytics_selectors.customer_responses(scope=scope, filters=analytics_selectors.DashboardFilter())
 
 
+def comment_analyses_visible(*, scope: Scope) -> QuerySet[CommentAnalysis]:
+    """Analyses of the customer comments the scope may see, newest first, with their topics prefetched."""
+    return (
+        CommentAnalysis.objects.filter(response__in=customer_responses(scope=scope))
+        .select_related("response")
+        .prefetch_related("topics")
+        .order_by("-response__submitted_at", "-pk")
+    )
+
+
 def _topics(*, scope: Scope) -> QuerySet[CommentTopic]:
     return CommentTopic.objects.filter(
         kind=CommentTopic.Kind.THEME, analysis__response__in=customer_responses(scope=scope)
