@@ -9,13 +9,25 @@ from django.http import Http404
 
 from kohtaamo.organisations.selectors import Scope, restrict
 
-from .models import FollowupCase
+from .models import FollowupCase, FollowupRule
 
 CASES_PER_PAGE = 25
 
 
 def cases_visible(*, scope: Scope) -> QuerySet[FollowupCase]:
     return restrict(FollowupCase.objects.all(), scope=scope, unit_field="unit", person_field=None)
+
+
+def rules_for(*, scope: Scope) -> QuerySet[FollowupRule]:
+    """The organisation's follow-up rules, active and inactive."""
+    return FollowupRule.objects.filter(organisation=scope.organisation).order_by("pk")
+
+
+def rule_for(*, scope: Scope, rule_id: int) -> FollowupRule:
+    rule = rules_for(scope=scope).filter(pk=rule_id).first()
+    if rule is None:
+        raise Http404
+    return rule
 
 
 def case_for(*, scope: Scope, case_id: int) -> FollowupCase:

@@ -57,6 +57,33 @@ def followup_rules_ensure(*, organisation: Organisation) -> list[FollowupRule]:
     return [rule for rule in rules if rule.active]
 
 
+def followup_rule_create(*, organisation: Organisation, data: dict) -> FollowupRule:
+    """A new rule for the organisation; the default rules are stored first so they keep applying."""
+    followup_rules_ensure(organisation=organisation)
+    return FollowupRule.objects.create(organisation=organisation, **_rule_fields(data))
+
+
+def followup_rule_update(*, rule: FollowupRule, data: dict) -> FollowupRule:
+    for field, value in _rule_fields(data).items():
+        setattr(rule, field, value)
+    rule.save(update_fields=list(RULE_FIELDS))
+    return rule
+
+
+def followup_rule_set_active(*, rule: FollowupRule, active: bool) -> FollowupRule:
+    """Switch a rule on or off; rules are never deleted, the cases they opened refer to them."""
+    rule.active = active
+    rule.save(update_fields=["active"])
+    return rule
+
+
+RULE_FIELDS = ("kind", "threshold", "keywords", "deadline_days")
+
+
+def _rule_fields(data: dict) -> dict:
+    return {field: data[field] for field in RULE_FIELDS}
+
+
 def rule_matches(*, rule: FollowupRule, nps: int | None, csat: int | None, comment: str) -> bool:
     if rule.kind == FollowupRule.Kind.NPS_AT_MOST:
         return nps is not None and nps <= rule.threshold
