@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from kohtaamo.instruments.models import Dimension, Framework, Perspective, Question, Questionnaire
-from kohtaamo.instruments.services import _item_question
+from kohtaamo.instruments.models import Dimension, Framework, Perspective, Questionnaire
+from kohtaamo.instruments.services import questionnaire_build
 from kohtaamo.organisations.models import Organisation
 
 from .models import RespondentRole
@@ -69,35 +69,16 @@ def perspective_of(role: str) -> str:
 
 
 def _create(*, organisation: Organisation, framework: Framework, perspective: str, items) -> Questionnaire:
-    key = KEYS[perspective]
-    latest = Questionnaire.objects.filter(organisation=organisation, key=key).order_by("-version").first()
-    questionnaire = Questionnaire.objects.create(
+    return questionnaire_build(
         organisation=organisation,
         framework=framework,
-        key=key,
-        version=(latest.version + 1) if latest else 1,
+        key=KEYS[perspective],
         kind=Questionnaire.Kind.THREE_SIXTY,
         names=NAMES[perspective],
         perspective=perspective,
+        items=list(items),
+        open_questions=[texts[perspective] for texts in OPEN_QUESTIONS],
     )
-    questions = [
-        _item_question(
-            questionnaire=questionnaire,
-            order=i,
-            item=item,
-            perspective=perspective,
-            organisation_name=organisation.name,
-        )
-        for i, item in enumerate(items, start=1)
-    ]
-    for texts in OPEN_QUESTIONS:
-        questions.append(
-            Question(
-                questionnaire=questionnaire, order=len(questions) + 1, kind=Question.Kind.OPEN, texts=texts[perspective]
-            )
-        )
-    Question.objects.bulk_create(questions)
-    return questionnaire
 
 
 @transaction.atomic

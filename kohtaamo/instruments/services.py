@@ -70,6 +70,52 @@ def _item_question(*, questionnaire: Questionnaire, order: int, item: Item, pers
     )
 
 
+def _next_version(*, organisation: Organisation, key: str) -> int:
+    latest = Questionnaire.objects.filter(organisation=organisation, key=key).order_by("-version").first()
+    return latest.version + 1 if latest else 1
+
+
+@transaction.atomic
+def questionnaire_build(
+    *,
+    organisation: Organisation,
+    framework: Framework,
+    key: str,
+    kind: str,
+    names: dict,
+    perspective: str,
+    items: list[Item],
+    open_questions: list[dict],
+) -> Questionnaire:
+    """The next version of questionnaire `key`: the items in order with the perspective's wording frozen,
+    then the open questions (each a {language: text} dict)."""
+    questionnaire = Questionnaire.objects.create(
+        organisation=organisation,
+        framework=framework,
+        key=key,
+        version=_next_version(organisation=organisation, key=key),
+        kind=kind,
+        names=names,
+        perspective=perspective,
+    )
+    questions = [
+        _item_question(
+            questionnaire=questionnaire,
+            order=i,
+            item=item,
+            perspective=perspective,
+            organisation_name=organisation.name,
+        )
+        for i, item in enumerate(items, start=1)
+    ]
+    questions += [
+        Question(questionnaire=questionnaire, order=len(questions) + i, kind=Question.Kind.OPEN, texts=texts)
+        for i, texts in enumerate(open_questions, start=1)
+    ]
+    Question.objects.bulk_create(questions)
+    return questionnaire
+
+
 PULSE_COMMENT = {
     "fi": "Mitä haluaisit kertoa meille tästä asioinnista? Mikä onnistui, mitä voisimme tehdä paremmin?",
     "sv": "Vad vill du berätta för oss om det här ärendet? Vad gick bra, vad kunde vi göra bättre?",
@@ -83,16 +129,6 @@ OUTCOME_ORDER = ["nps", "csat", "ces", "emotion"]
 @transaction.atomic
 def questionnaire_create_pulse(*, organisation: Organisation, framework: Framework) -> Questionnaire:
     """The short post-encounter survey: NPS, CSAT, CES, emotion, the pulse element items and a comment."""
-    version = Questionnaire.objects.filter(organisation=organisation, key=PULSE_KEY).order_by("-version").first()
-    questionnaire = Questionnaire.objects.create(
-        organisation=organisation,
-        framework=framework,
-        key=PULSE_KEY,
-        version=(version.version + 1) if version else 1,
-        kind=Questionnaire.Kind.PULSE,
-        names=PULSE_NAMES,
-        perspective=Perspective.CUSTOMER,
-    )
     items = list(framework.items.filter(in_pulse=True).prefetch_related("dimensions").order_by("code"))
 
     def sort_key(item: Item):
@@ -105,21 +141,16 @@ def questionnaire_create_pulse(*, organisation: Organisation, framework: Framewo
         group_rank = 1 if dimension.group == Dimension.Group.ELEMENT else 2
         return (group_rank, dimension.order, item.code)
 
-    questions = [
-        _item_question(
-            questionnaire=questionnaire,
-            order=i,
-            item=item,
-            perspective=Perspective.CUSTOMER,
-            organisation_name=organisation.name,
-        )
-        for i, item in enumerate(sorted(items, key=sort_key), start=1)
-    ]
-    questions.append(
-        Question(questionnaire=questionnaire, order=len(questions) + 1, kind=Question.Kind.OPEN, texts=PULSE_COMMENT)
+    return questionnaire_build(
+        organisation=organisation,
+        framework=framework,
+        key=PULSE_KEY,
+        kind=Questionnaire.Kind.PULSE,
+        names=PULSE_NAMES,
+        perspective=Perspective.CUSTOMER,
+        items=sorted(items, key=sort_key),
+        open_questions=[PULSE_COMMENT],
     )
-    Question.objects.bulk_create(questions)
-    return questionnaire
 
 
 @transaction.atomic
@@ -134,8 +165,7 @@ def questionnaire_revise(*, questionnaire: Questionnaire, questions: list[dict])
             organisation=questionnaire.organisation,
             framework=questionnaire.framework,
             key=questionnaire.key,
-            version=Questionnaire.objects.filter(organisation=questionnaire.organisation, key=questionnaire.key).count()
-            + 1,
+            version=_next_version(organisation=questionnaire.organisation, key=questionnaire.key),
             kind=questionnaire.kind,
             names=questionnaire.names,
             intros=questionnaire.intros,

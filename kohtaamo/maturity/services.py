@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from kohtaamo.feedback.invitations import invitation_send
 from kohtaamo.feedback.models import Invitation, RespondentRole, Round
-from kohtaamo.instruments.models import Dimension, Framework, Item, Perspective, Question, Questionnaire
-from kohtaamo.instruments.services import _item_question
+from kohtaamo.instruments.models import Dimension, Framework, Item, Perspective, Questionnaire
+from kohtaamo.instruments.services import questionnaire_build
 from kohtaamo.organisations.models import Language, Organisation, Unit
 
 from .models import InvitationTarget, MaturitySurvey
@@ -55,11 +55,6 @@ def maturity_items(*, framework: Framework) -> list[Item]:
     )
 
 
-def _next_version(*, organisation: Organisation, key: str) -> int:
-    last = Questionnaire.objects.filter(organisation=organisation, key=key).order_by("-version").first()
-    return last.version + 1 if last else 1
-
-
 @transaction.atomic
 def maturity_questionnaire_create(
     *, organisation: Organisation, framework: Framework, perspective: str
@@ -68,36 +63,16 @@ def maturity_questionnaire_create(
     the two items of every theme in theme order, with the wording of that perspective, and an open question."""
     if perspective not in (Perspective.ORGANISATION, Perspective.CUSTOMER):
         raise ValueError(f"No maturity questionnaire for perspective {perspective!r}.")
-    key = ORGANISATION_KEY if perspective == Perspective.ORGANISATION else CUSTOMER_KEY
-    questionnaire = Questionnaire.objects.create(
+    return questionnaire_build(
         organisation=organisation,
         framework=framework,
-        key=key,
-        version=_next_version(organisation=organisation, key=key),
+        key=ORGANISATION_KEY if perspective == Perspective.ORGANISATION else CUSTOMER_KEY,
         kind=Questionnaire.Kind.MATURITY,
         names=SURVEY_NAMES[perspective],
         perspective=perspective,
+        items=list(maturity_items(framework=framework)),
+        open_questions=[OPEN_QUESTION[perspective]],
     )
-    questions = [
-        _item_question(
-            questionnaire=questionnaire,
-            order=order,
-            item=item,
-            perspective=perspective,
-            organisation_name=organisation.name,
-        )
-        for order, item in enumerate(maturity_items(framework=framework), start=1)
-    ]
-    questions.append(
-        Question(
-            questionnaire=questionnaire,
-            order=len(questions) + 1,
-            kind=Question.Kind.OPEN,
-            texts=OPEN_QUESTION[perspective],
-        )
-    )
-    Question.objects.bulk_create(questions)
-    return questionnaire
 
 
 def _framework_with_maturity() -> Framework:
