@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "kohtaamo.impact",
     "kohtaamo.integrations",
     "kohtaamo.textanalytics",
+    "kohtaamo.stakeholders",
+    "kohtaamo.staffexperience",
+    "kohtaamo.widget",
+    "kohtaamo.privacy",
+    "kohtaamo.security",
     "kohtaamo.api",
 ]
 

@@ -27,4 +27,8 @@ urlpatterns = [
     path("self-test/", include("kohtaamo.development.public_urls")),
     path("role-play/", include("kohtaamo.development.rating_urls")),
     path("o/<slug:org>/texts/", include("kohtaamo.textanalytics.urls")),
+    path("o/<slug:org>/stakeholders/", include("kohtaamo.stakeholders.urls")),
+    path("o/<slug:org>/staff/", include("kohtaamo.staffexperience.urls")),
+    path("o/<slug:org>/widget/", include("kohtaamo.widget.urls")),
+    path("o/<slug:org>/privacy/", include("kohtaamo.privacy.urls")),
 ]

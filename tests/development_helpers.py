@@ -46,7 +46,14 @@ def scored_responses_create(
         dimension = Dimension.objects.get(code=dimension_code)
         DimensionScore.objects.bulk_create(
             [
-                DimensionScore(response=r, dimension=dimension, mean=1 + score / 25, score=score, items_answered=2)
+                DimensionScore(
+                    organisation_id=r.organisation_id,
+                    response=r,
+                    dimension=dimension,
+                    mean=1 + score / 25,
+                    score=score,
+                    items_answered=2,
+                )
                 for r, (_w, score) in zip(responses, scores, strict=True)
             ]
         )

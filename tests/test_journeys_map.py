@@ -131,7 +131,12 @@ def test_quality_dimensions_per_stage(client, world, planted):
     content = Dimension.objects.get(code="quality_content")
     for response, score in zip(Response.objects.filter(touchpoint=web)[:3], (50.0, 75.0, 100.0), strict=True):
         DimensionScore.objects.create(
-            response=response, dimension=content, mean=1 + score / 25, score=score, items_answered=3
+            organisation_id=response.organisation_id,
+            response=response,
+            dimension=content,
+            mean=1 + score / 25,
+            score=score,
+            items_answered=3,
         )
     journey = journey_map(
         scope=scope_from_organisation(organisation=world.organisation), service_path=path, filters=JourneyFilter()

@@ -143,7 +143,12 @@ def test_no_hidden_unit_is_derivable_from_the_report(world, sizes, scores):
                 )
                 value = scores.draw(st.sampled_from([0.0, 25.0, 50.0, 75.0, 100.0]))
                 DimensionScore.objects.create(
-                    response=response, dimension=theme, mean=1 + value / 25, score=value, items_answered=2
+                    organisation_id=response.organisation_id,
+                    response=response,
+                    dimension=theme,
+                    mean=1 + value / 25,
+                    score=value,
+                    items_answered=2,
                 )
         report = maturity_report(survey=survey)
         total = report.themes[0].cells[S]

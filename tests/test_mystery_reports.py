@@ -58,7 +58,12 @@ def customer_score(world, unit, dimension, score: float, when: dt.datetime) -> N
         submitted_at=when,
     )
     DimensionScore.objects.create(
-        response=response, dimension=dimension, mean=1 + score / 25, score=score, items_answered=2
+        organisation_id=response.organisation_id,
+        response=response,
+        dimension=dimension,
+        mean=1 + score / 25,
+        score=score,
+        items_answered=2,
     )
 
 

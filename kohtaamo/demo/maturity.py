@@ -69,7 +69,14 @@ def _answer_all(rng, *, survey, invitations, role, latest: bool, start: datetime
         for question in questions:
             code = question.item.dimensions.all()[0].code
             level = CUSTOMER_LEVEL[code] + SIDE_SHIFT[role] + personal + (IMPROVED.get(code, 0) if latest else 0)
-            answers.append(Answer(response=response, question=question, value=_value(rng, level)))
+            answers.append(
+                Answer(
+                    organisation_id=response.organisation_id,
+                    response=response,
+                    question=question,
+                    value=_value(rng, level),
+                )
+            )
         Answer.objects.bulk_create(answers)
         response_score(response=response)
         Invitation.objects.filter(pk=invitation.pk).update(

@@ -81,6 +81,8 @@ class RespondentRole(models.TextChoices):
     SHOPPER = "shopper", _("Mystery shopper")
     MANAGEMENT = "management", _("Management")
     STAFF = "staff", _("Staff")
+    PARTNER = "partner", _("Partner")
+    INTERNAL_CUSTOMER = "internal_customer", _("Internal customer")
 
 
 class Invitation(models.Model):
@@ -146,7 +148,9 @@ class OpenLink(models.Model):
     class Meta:
         verbose_name = _("open link")
         verbose_name_plural = _("open links")
-        constraints = [models.UniqueConstraint(fields=["round", "touchpoint"], name="one_open_link_per_touchpoint")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "round", "touchpoint"], name="one_open_link_per_touchpoint")
+        ]
 
     def __str__(self) -> str:
         return f"{self.touchpoint} ({self.round})"
@@ -204,6 +208,8 @@ class Response(models.Model):
                 fields=["invitation"], condition=models.Q(invitation__isnull=False), name="one_response_per_invitation"
             ),
             models.UniqueConstraint(fields=["open_link", "idempotency_key"], name="open_link_key_unique"),
+            # A client that retries with the same key gets the stored response back, never a second one.
+            models.UniqueConstraint(fields=["organisation", "idempotency_key"], name="organisation_key_unique"),
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "submitted_at"]),
@@ -217,6 +223,8 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer, long format: one row per question answered."""
 
+    # Carried on every tenant table so the schema can be distributed by organisation (see README).
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey("instruments.Question", on_delete=models.PROTECT, related_name="answers")
     value = models.SmallIntegerField(null=True, blank=True)
@@ -225,12 +233,15 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "response", "question"], name="one_answer_per_question")
+        ]
 
 
 class DimensionScore(models.Model):
     """A submitted response's score on one dimension: the mean on the item scale and its 0–100 rescaling."""
 
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="dimension_scores")
     dimension = models.ForeignKey("instruments.Dimension", on_delete=models.PROTECT, related_name="scores")
     mean = models.FloatField()
@@ -240,4 +251,6 @@ class DimensionScore(models.Model):
     class Meta:
         verbose_name = _("dimension score")
         verbose_name_plural = _("dimension scores")
-        constraints = [models.UniqueConstraint(fields=["response", "dimension"], name="one_score_per_dimension")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "response", "dimension"], name="one_score_per_dimension")
+        ]

@@ -62,6 +62,7 @@ def response_record(
     Answer.objects.bulk_create(
         [
             Answer(
+                organisation_id=response.organisation_id,
                 response=response,
                 question_id=qid,
                 value=value if isinstance(value, int) else None,
@@ -181,7 +182,7 @@ def answer_save(*, response: Response, key: str, question_id: int, raw_value: st
             Answer.objects.filter(response=draft, question=question).delete()
             return None
         answer, _created = Answer.objects.update_or_create(
-            response=draft, question=question, defaults=_answer_fields(value)
+            organisation_id=draft.organisation_id, response=draft, question=question, defaults=_answer_fields(value)
         )
         draft.save(update_fields=["updated_at"])
         return answer
@@ -204,7 +205,12 @@ def response_submit(*, response: Response, key: str, raw_answers: Mapping[int, s
         # The posted form is the whole answer set: answers saved earlier but cleared since go.
         draft.answers.all().delete()
         Answer.objects.bulk_create(
-            [Answer(response=draft, question_id=question_id, **_answer_fields(v)) for question_id, v in values.items()]
+            [
+                Answer(
+                    organisation_id=draft.organisation_id, response=draft, question_id=question_id, **_answer_fields(v)
+                )
+                for question_id, v in values.items()
+            ]
         )
         now = timezone.now()
         draft.status = Response.Status.SUBMITTED

@@ -84,6 +84,7 @@ def response_score(*, response) -> None:
             continue
         rows.append(
             DimensionScore(
+                organisation_id=response.organisation_id,
                 response=response,
                 dimension_id=dimension_id,
                 mean=score.mean,
