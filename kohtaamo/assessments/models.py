@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.feedback.models import RespondentRole
+from kohtaamo.organisations.tenancy import TenantOwned
 
 # The rater groups of a 360 round, in report order.
 RATER_GROUPS = (
@@ -80,8 +81,10 @@ class Participant(models.Model):
         return str(self.person)
 
 
-class Rater(models.Model):
+class Rater(TenantOwned):
     """One rater of one participant; answers through a feedback Invitation of the round."""
+
+    tenant_parent = "participant"
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="raters")
     role = models.CharField(max_length=20, choices=RespondentRole.choices)
@@ -114,8 +117,10 @@ class Rater(models.Model):
         ]
 
 
-class Release(models.Model):
+class Release(TenantOwned):
     """A frozen report: later answers never change it; they go into a new, announced release."""
+
+    tenant_parent = "participant"
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="releases")
     number = models.PositiveSmallIntegerField()
@@ -138,8 +143,10 @@ class Release(models.Model):
         ]
 
 
-class ReleaseFigure(models.Model):
+class ReleaseFigure(TenantOwned):
     """One released dimension figure of a group, so norms, trends and team reports aggregate in the database."""
+
+    tenant_parent = "release"
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="figures")
     group = models.CharField(max_length=20)

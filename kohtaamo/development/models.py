@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.organisations.models import Channel
+from kohtaamo.organisations.tenancy import TenantOwned
 
 
 def new_token() -> str:
@@ -154,7 +155,8 @@ class ShadowingDay(Scoped):
         ordering = ["-date"]
 
 
-class ShadowingObservation(models.Model):
+class ShadowingObservation(TenantOwned):
+    tenant_parent = "day"
     day = models.ForeignKey(ShadowingDay, on_delete=models.CASCADE, related_name="observations")
     item = models.ForeignKey("instruments.Item", on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField(null=True, blank=True)
@@ -197,7 +199,9 @@ class RolePlaySession(Scoped):
         ordering = ["-created_at"]
 
 
-class RolePlayRating(models.Model):
+class RolePlayRating(TenantOwned):
+    tenant_parent = "session"
+
     class RaterRole(models.TextChoices):
         COACH = "coach", _("Coach")
         PEER = "peer", _("Peer")
@@ -212,7 +216,8 @@ class RolePlayRating(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "page_key"], name="role_play_rating_key_unique")]
 
 
-class RolePlayRatingValue(models.Model):
+class RolePlayRatingValue(TenantOwned):
+    tenant_parent = "rating"
     rating = models.ForeignKey(RolePlayRating, on_delete=models.CASCADE, related_name="values")
     item = models.ForeignKey("instruments.Item", on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField()
@@ -240,7 +245,8 @@ class DevelopmentPlan(Scoped):
         return self.title
 
 
-class PlanGoal(models.Model):
+class PlanGoal(TenantOwned):
+    tenant_parent = "plan"
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="goals")
     dimension = models.ForeignKey("instruments.Dimension", on_delete=models.PROTECT, related_name="+")
     description = models.TextField(_("goal"))
@@ -256,7 +262,9 @@ class PlanGoal(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "dimension"], name="one_goal_per_dimension")]
 
 
-class PlanAction(models.Model):
+class PlanAction(TenantOwned):
+    tenant_parent = "plan"
+
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
         MENTORING = "mentoring", _("Mentoring")
@@ -276,7 +284,8 @@ class PlanAction(models.Model):
         ordering = ["due_date"]
 
 
-class PlanCheckIn(models.Model):
+class PlanCheckIn(TenantOwned):
+    tenant_parent = "plan"
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="check_ins")
     due_date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kohtaamo.organisations.tenancy import TenantOwned
+
 
 class FollowupRule(models.Model):
     class Kind(models.TextChoices):
@@ -94,8 +96,10 @@ class FollowupCase(models.Model):
         return f"#{self.pk}"
 
 
-class ContactPreference(models.Model):
+class ContactPreference(TenantOwned):
     """What the respondent of an invitation chose on the public contact page."""
+
+    tenant_parent = "invitation"
 
     class Choice(models.TextChoices):
         CONTACT = "contact", _("Please contact me")

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kohtaamo.organisations.tenancy import TenantOwned
+
 
 def pick_language(texts: dict, language: str | None = None, fallback: str = "fi") -> str:
     """The text in the requested language, else the fallback, else any."""
@@ -134,8 +136,10 @@ class Questionnaire(models.Model):
         return pick_language(self.names)
 
 
-class Question(models.Model):
+class Question(TenantOwned):
     """A position in a questionnaire version: a framework item or an open question, with its wording frozen."""
+
+    tenant_parent = "questionnaire"
 
     class Kind(models.TextChoices):
         ITEM = "item", _("Scale item")

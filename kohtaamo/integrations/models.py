@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kohtaamo.organisations.tenancy import TenantOwned
+
 
 class Event(models.TextChoices):
     RESPONSE_SUBMITTED = "response.submitted", _("Response submitted")
@@ -33,7 +35,9 @@ class Webhook(models.Model):
         return self.url
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(TenantOwned):
+    tenant_parent = "webhook"
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to retry")
         DELIVERED = "delivered", _("Delivered")
@@ -55,7 +59,8 @@ class WebhookDelivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
 
-class DeliveryAttempt(models.Model):
+class DeliveryAttempt(TenantOwned):
+    tenant_parent = "delivery"
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
     at = models.DateTimeField()
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)

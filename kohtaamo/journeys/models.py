@@ -8,9 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kohtaamo.organisations.tenancy import TenantOwned
 
-class Persona(models.Model):
+
+class Persona(TenantOwned):
     """A typical customer of one service path; maps to customer segments (Customer.segment) for filtering."""
+
+    tenant_parent = "service_path"
 
     service_path = models.ForeignKey("organisations.ServicePath", on_delete=models.CASCADE, related_name="personas")
     name = models.CharField(_("name"), max_length=200)
@@ -27,8 +31,10 @@ class Persona(models.Model):
         return self.name
 
 
-class StageDetail(models.Model):
+class StageDetail(TenantOwned):
     """A stage with responses is archived instead of deleted, so its history stays readable."""
+
+    tenant_parent = "stage"
 
     stage = models.OneToOneField("organisations.Stage", on_delete=models.CASCADE, related_name="journey_detail")
     description = models.TextField(_("description"), blank=True)
@@ -39,7 +45,8 @@ class StageDetail(models.Model):
         verbose_name_plural = _("stage details")
 
 
-class TouchpointDetail(models.Model):
+class TouchpointDetail(TenantOwned):
+    tenant_parent = "touchpoint"
     touchpoint = models.OneToOneField(
         "organisations.Touchpoint", on_delete=models.CASCADE, related_name="journey_detail"
     )
@@ -51,8 +58,10 @@ class TouchpointDetail(models.Model):
         verbose_name_plural = _("touchpoint details")
 
 
-class JourneyVersion(models.Model):
+class JourneyVersion(TenantOwned):
     """A snapshot of a service path after one saved change: stages, touchpoints and personas as JSON."""
+
+    tenant_parent = "service_path"
 
     service_path = models.ForeignKey("organisations.ServicePath", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()

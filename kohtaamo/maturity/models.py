@@ -4,6 +4,8 @@ staff and customers, so that the perception gap between them can be measured."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kohtaamo.organisations.tenancy import TenantOwned
+
 
 class MaturitySurvey(models.Model):
     """One year's maturity assessment: a feedback round with an organisation and a customer questionnaire."""
@@ -30,8 +32,10 @@ class MaturitySurvey(models.Model):
         return f"{self.round.name} ({self.year})"
 
 
-class InvitationTarget(models.Model):
+class InvitationTarget(TenantOwned):
     """The unit an invitee belongs to, so that staff and customer answers can be shown per unit."""
+
+    tenant_parent = "survey"
 
     invitation = models.OneToOneField("feedback.Invitation", on_delete=models.CASCADE, related_name="maturity_target")
     survey = models.ForeignKey(MaturitySurvey, on_delete=models.CASCADE, related_name="targets")

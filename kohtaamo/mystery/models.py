@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.organisations.models import Channel
+from kohtaamo.organisations.tenancy import TenantOwned
 
 
 class Scenario(models.Model):
@@ -35,7 +36,8 @@ class Scenario(models.Model):
         return f"{self.name} v{self.version}"
 
 
-class Section(models.Model):
+class Section(TenantOwned):
+    tenant_parent = "scenario"
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
@@ -47,7 +49,9 @@ class Section(models.Model):
         return self.title
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(TenantOwned):
+    tenant_parent = "section"
+
     class Kind(models.TextChoices):
         YES_NO = "yes_no", _("Yes / no")
         YES_NO_NA = "yes_no_na", _("Yes / no / not applicable")
@@ -176,8 +180,10 @@ class Assignment(models.Model):
         ]
 
 
-class Report(models.Model):
+class Report(TenantOwned):
     """A shopper's report of one visit; visible to the organisation only once approved in QA."""
+
+    tenant_parent = "scenario"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -206,7 +212,8 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status", "approved_at"])]
 
 
-class ReportAnswer(models.Model):
+class ReportAnswer(TenantOwned):
+    tenant_parent = "report"
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(ChecklistItem, on_delete=models.RESTRICT, related_name="answers")
     value = models.SmallIntegerField(null=True, blank=True)  # yes = 1, no = 0, or the scale value
@@ -218,8 +225,10 @@ class ReportAnswer(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "item"], name="mystery_one_answer_per_item")]
 
 
-class ReportPartScore(models.Model):
+class ReportPartScore(TenantOwned):
     """A report's weighted percentage on one section or one framework dimension."""
+
+    tenant_parent = "report"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="part_scores")
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -233,7 +242,9 @@ def evidence_path(instance, filename: str) -> str:
     return f"mystery/{instance.report.assignment.organisation_id}/{instance.report_id}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(TenantOwned):
+    tenant_parent = "report"
+
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         AUDIO = "audio", _("Audio")
@@ -248,7 +259,8 @@ class Evidence(models.Model):
     retain_until = models.DateField()
 
 
-class ReviewComment(models.Model):
+class ReviewComment(TenantOwned):
+    tenant_parent = "report"
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("comment"))
@@ -259,8 +271,10 @@ class ReviewComment(models.Model):
         ordering = ["created_at", "pk"]
 
 
-class Correction(models.Model):
+class Correction(TenantOwned):
     """Audit trail: who changed which field of a report, from what to what, and when."""
+
+    tenant_parent = "report"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -312,7 +326,8 @@ class CalibrationRound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class CalibrationRating(models.Model):
+class CalibrationRating(TenantOwned):
+    tenant_parent = "calibration"
     calibration = models.ForeignKey(CalibrationRound, on_delete=models.CASCADE, related_name="ratings")
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(null=True)
@@ -322,7 +337,8 @@ class CalibrationRating(models.Model):
         constraints = [models.UniqueConstraint(fields=["calibration", "rater"], name="mystery_one_rating_per_rater")]
 
 
-class CalibrationAnswer(models.Model):
+class CalibrationAnswer(TenantOwned):
+    tenant_parent = "rating"
     rating = models.ForeignKey(CalibrationRating, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(ChecklistItem, on_delete=models.RESTRICT, related_name="+")
     value = models.SmallIntegerField(null=True, blank=True)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .tenancy import TenantOwned
+
 
 class Channel(models.TextChoices):
     FACE_TO_FACE = "face_to_face", _("Face to face")
@@ -148,7 +150,8 @@ class ServicePath(models.Model):
         return self.name
 
 
-class Stage(models.Model):
+class Stage(TenantOwned):
+    tenant_parent = "service_path"
     service_path = models.ForeignKey(ServicePath, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(_("name"), max_length=200)
     order = models.PositiveIntegerField(_("order"), default=0)
