@@ -75,7 +75,9 @@ class Participant(models.Model):
         verbose_name = _("assessed person")
         verbose_name_plural = _("assessed people")
         ordering = ["person__name"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "person"], name="participant_once_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "assessment", "person"], name="participant_once_per_round")
+        ]
 
     def __str__(self) -> str:
         return str(self.person)
@@ -107,10 +109,12 @@ class Rater(TenantOwned):
         verbose_name_plural = _("raters")
         constraints = [
             models.UniqueConstraint(
-                fields=["participant", "person"], condition=models.Q(person__isnull=False), name="rater_person_once"
+                fields=["organisation", "participant", "person"],
+                condition=models.Q(person__isnull=False),
+                name="rater_person_once",
             ),
             models.UniqueConstraint(
-                fields=["participant", "customer"],
+                fields=["organisation", "participant", "customer"],
                 condition=models.Q(customer__isnull=False),
                 name="rater_customer_once",
             ),
@@ -136,9 +140,9 @@ class Release(TenantOwned):
         verbose_name_plural = _("report releases")
         ordering = ["participant", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["participant", "number"], name="release_number_unique"),
+            models.UniqueConstraint(fields=["organisation", "participant", "number"], name="release_number_unique"),
             models.UniqueConstraint(
-                fields=["participant"], condition=models.Q(current=True), name="one_current_release"
+                fields=["organisation", "participant"], condition=models.Q(current=True), name="one_current_release"
             ),
         ]
 
@@ -156,4 +160,8 @@ class ReleaseFigure(TenantOwned):
     n = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["release", "group", "dimension"], name="release_figure_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "release", "group", "dimension"], name="release_figure_unique"
+            )
+        ]

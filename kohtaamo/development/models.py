@@ -59,7 +59,9 @@ class ClinicSession(Scoped):
     class Meta:
         verbose_name = _("clinic session")
         ordering = ["starts_at"]
-        constraints = [models.UniqueConstraint(fields=["series", "starts_at"], name="clinic_session_unique_time")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "series", "starts_at"], name="clinic_session_unique_time")
+        ]
 
 
 class IncidentKind(models.TextChoices):
@@ -163,7 +165,7 @@ class ShadowingObservation(TenantOwned):
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "item"], name="one_observation_per_item")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "day", "item"], name="one_observation_per_item")]
 
 
 # -- role-play training -----------------------------------------------------------------------------
@@ -190,13 +192,14 @@ class RolePlaySession(Scoped):
     scenario = models.ForeignKey(RolePlayScenario, on_delete=models.CASCADE, related_name="sessions")
     participant = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
     coach = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(max_length=64, db_index=True, default=new_token, editable=False)
     recording_ref = models.CharField(_("recording (reference)"), max_length=500, blank=True)
     open = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("role-play session")
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "token"], name="role_play_token_unique")]
 
 
 class RolePlayRating(TenantOwned):
@@ -213,7 +216,9 @@ class RolePlayRating(TenantOwned):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["session", "page_key"], name="role_play_rating_key_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "session", "page_key"], name="role_play_rating_key_unique")
+        ]
 
 
 class RolePlayRatingValue(TenantOwned):
@@ -223,7 +228,9 @@ class RolePlayRatingValue(TenantOwned):
     value = models.SmallIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["rating", "item"], name="one_rating_value_per_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "rating", "item"], name="one_rating_value_per_item")
+        ]
 
 
 # -- development plans --------------------------------------------------------------------------------
@@ -259,7 +266,9 @@ class PlanGoal(TenantOwned):
     baseline_sum_sq = models.FloatField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["plan", "dimension"], name="one_goal_per_dimension")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "plan", "dimension"], name="one_goal_per_dimension")
+        ]
 
 
 class PlanAction(TenantOwned):

@@ -116,7 +116,8 @@ class Invitation(models.Model):
         related_name="invitations",
         help_text=_("The version this invitation asks; the round's questionnaire when empty."),
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Unique per organisation (the distribution key); 256 random bits make a clash across tenants moot.
+    token = models.CharField(max_length=64, db_index=True, default=new_token, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -130,6 +131,7 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         indexes = [models.Index(fields=["status", "sent_at"])]
+        constraints = [models.UniqueConstraint(fields=["organisation", "token"], name="invitation_token_unique")]
 
     def __str__(self) -> str:
         return f"{self.round} → {self.email or self.customer_id}"
@@ -141,7 +143,8 @@ class OpenLink(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="open_links")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="open_links")
     touchpoint = models.ForeignKey("organisations.Touchpoint", on_delete=models.CASCADE, related_name="open_links")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Unique per organisation (the distribution key); 256 random bits make a clash across tenants moot.
+    token = models.CharField(max_length=64, db_index=True, default=new_token, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -149,7 +152,8 @@ class OpenLink(models.Model):
         verbose_name = _("open link")
         verbose_name_plural = _("open links")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "round", "touchpoint"], name="one_open_link_per_touchpoint")
+            models.UniqueConstraint(fields=["organisation", "round", "touchpoint"], name="one_open_link_per_touchpoint"),
+            models.UniqueConstraint(fields=["organisation", "token"], name="open_link_token_unique"),
         ]
 
     def __str__(self) -> str:
@@ -205,9 +209,13 @@ class Response(models.Model):
         constraints = [
             # One response per invitation, and one per (link, page key): a double submit stores one.
             models.UniqueConstraint(
-                fields=["invitation"], condition=models.Q(invitation__isnull=False), name="one_response_per_invitation"
+                fields=["organisation", "invitation"],
+                condition=models.Q(invitation__isnull=False),
+                name="one_response_per_invitation",
             ),
-            models.UniqueConstraint(fields=["open_link", "idempotency_key"], name="open_link_key_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "open_link", "idempotency_key"], name="open_link_key_unique"
+            ),
             # A client that retries with the same key gets the stored response back, never a second one.
             models.UniqueConstraint(fields=["organisation", "idempotency_key"], name="organisation_key_unique"),
         ]

@@ -19,7 +19,9 @@ class Outcome(models.Model):
         verbose_name = _("business outcome")
         verbose_name_plural = _("business outcomes")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "period_start"], name="one_outcome_per_customer_period"),
+            models.UniqueConstraint(
+                fields=["organisation", "customer", "period_start"], name="one_outcome_per_customer_period"
+            ),
             models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="outcome_period"),
         ]
         indexes = [models.Index(fields=["organisation", "period_start"])]

@@ -160,7 +160,9 @@ class Question(TenantOwned):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["questionnaire", "order"]
-        constraints = [models.UniqueConstraint(fields=["questionnaire", "order"], name="question_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "questionnaire", "order"], name="question_order_unique")
+        ]
 
     def __str__(self) -> str:
         return pick_language(self.texts)

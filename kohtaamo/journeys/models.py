@@ -74,7 +74,11 @@ class JourneyVersion(TenantOwned):
         verbose_name = _("service path version")
         verbose_name_plural = _("service path versions")
         ordering = ["service_path", "-number"]
-        constraints = [models.UniqueConstraint(fields=["service_path", "number"], name="journey_version_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "service_path", "number"], name="journey_version_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_path} v{self.number}"

@@ -222,7 +222,9 @@ class ReportAnswer(TenantOwned):
     points = models.FloatField(null=True, blank=True)  # 0..1; None where N/A, text or an integrity item
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "item"], name="mystery_one_answer_per_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "report", "item"], name="mystery_one_answer_per_item")
+        ]
 
 
 class ReportPartScore(TenantOwned):
@@ -334,7 +336,11 @@ class CalibrationRating(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["calibration", "rater"], name="mystery_one_rating_per_rater")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "calibration", "rater"], name="mystery_one_rating_per_rater"
+            )
+        ]
 
 
 class CalibrationAnswer(TenantOwned):

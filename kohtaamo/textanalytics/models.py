@@ -59,7 +59,9 @@ class CommentTopic(models.Model):
     class Meta:
         verbose_name = _("comment topic")
         verbose_name_plural = _("comment topics")
-        constraints = [models.UniqueConstraint(fields=["analysis", "code"], name="one_topic_code_per_comment")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "analysis", "code"], name="one_topic_code_per_comment")
+        ]
         indexes = [models.Index(fields=["organisation", "code"])]
 
 
