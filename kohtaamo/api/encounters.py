@@ -8,8 +8,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from kohtaamo.api.rows import BoundedPageNumberPagination
 from kohtaamo.feedback.intake import EncounterDataInvalid, IntakeError, encounter_create, encounters_create
 from kohtaamo.feedback.models import Encounter
 from kohtaamo.feedback.selectors import encounters_visible
@@ -138,6 +139,6 @@ def create_encounter_batch(request, org: str, payload: EncounterBatchIn):
 
 
 @router.get("/{org}/encounters", response=list[EncounterOut], summary="List encounters, newest first")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
 def list_encounters(request, org: str):
     return encounters_visible(scope=api_scope(request, org))

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 
 from kohtaamo.analytics import selectors
@@ -10,6 +10,7 @@ from kohtaamo.analytics.forms import DashboardFilterForm
 from kohtaamo.analytics.metrics import Estimate
 
 from .auth import api_scope
+from .rows import MAX_PAGE
 
 router = Router(tags=["metrics"])
 
@@ -32,7 +33,7 @@ class BreakdownQuery(FilterQuery):
 
 
 class ResponsesQuery(FilterQuery):
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class EstimateOut(Schema):

@@ -1,12 +1,12 @@
 """Organisation set-up visible to the caller: units (their subtree), people (their scope) and touchpoints."""
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kohtaamo.organisations.selectors import people_visible, touchpoints_visible, units_visible
 
 from .auth import api_scope
-from .rows import PagedRows
+from .rows import BoundedPageNumberPagination, PagedRows
 
 router = Router(tags=["organisation"])
 
@@ -63,7 +63,7 @@ def _person(p) -> dict:
 
 
 @router.get("/{org}/people", response=list[PersonOut], summary="People the caller sees")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=100, max_page_size=500)
 def list_people(request, org: str, filters: Query[PeopleFilter]):
     people = people_visible(scope=api_scope(request, org))
     if filters.unit:

@@ -3,6 +3,10 @@
 from collections.abc import Callable
 
 from django.db.models import QuerySet
+from ninja import Field
+from ninja.pagination import PageNumberPagination
+
+MAX_PAGE = 1_000_000
 
 
 class PagedRows:
@@ -24,3 +28,10 @@ class PagedRows:
 
     def __getitem__(self, page: slice) -> list[dict]:
         return [self.row(obj) for obj in self.queryset[page]]
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Page numbers with an upper bound, so a huge page number is a 422, not an SQL offset overflow."""
+
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=MAX_PAGE)

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kohtaamo.api.auth import api_scope
-from kohtaamo.api.rows import PagedRows
+from kohtaamo.api.rows import BoundedPageNumberPagination, PagedRows
 
 from . import selectors
 from .forms import EffectForm
@@ -276,7 +276,7 @@ def list_clinic_series(request, org: str):
 @router.get(
     "/{org}/development/clinic-sessions", response=list[ClinicSessionOut], summary="Clinic sessions, newest first"
 )
-@paginate(PageNumberPagination, **PAGE)
+@paginate(BoundedPageNumberPagination, **PAGE)
 def list_clinic_sessions(request, org: str):
     sessions = selectors.clinic_sessions_visible(scope=api_scope(request, org)).order_by("-starts_at", "-pk")
     return PagedRows(sessions, _session)
@@ -302,7 +302,7 @@ def get_clinic_session(request, org: str, session_id: int):
     response=list[ClinicCaseWithActionsOut],
     summary="Case library: every clinic case of the organisation, filtered by element, channel and outcome",
 )
-@paginate(PageNumberPagination, **PAGE)
+@paginate(BoundedPageNumberPagination, **PAGE)
 def case_library(request, org: str, filters: Query[CaseLibraryFilter]):
     cases = selectors.clinic_case_library(
         scope=api_scope(request, org),
@@ -364,7 +364,7 @@ def _role_play(s) -> dict:
 
 
 @router.get("/{org}/development/role-plays", response=list[RolePlaySessionOut], summary="Role-play sessions")
-@paginate(PageNumberPagination, **PAGE)
+@paginate(BoundedPageNumberPagination, **PAGE)
 def list_role_plays(request, org: str):
     return PagedRows(selectors.role_play_sessions_visible(scope=api_scope(request, org)), _role_play)
 
@@ -405,7 +405,7 @@ def _plan(p) -> dict:
 
 
 @router.get("/{org}/development/plans", response=list[PlanOut], summary="Development plans")
-@paginate(PageNumberPagination, **PAGE)
+@paginate(BoundedPageNumberPagination, **PAGE)
 def list_plans(request, org: str):
     return PagedRows(selectors.plans_visible(scope=api_scope(request, org)), _plan)
 
@@ -497,7 +497,7 @@ def _selftest(r) -> dict:
 @router.get(
     "/{org}/development/self-tests", response=list[SelfTestOut], summary="Saved self-test profiles, newest first"
 )
-@paginate(PageNumberPagination, **PAGE)
+@paginate(BoundedPageNumberPagination, **PAGE)
 def list_self_tests(request, org: str, person: int | None = None):
     results = selectors.selftest_results_visible(scope=api_scope(request, org))
     if person:

@@ -152,7 +152,9 @@ class OpenLink(models.Model):
         verbose_name = _("open link")
         verbose_name_plural = _("open links")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "round", "touchpoint"], name="one_open_link_per_touchpoint"),
+            models.UniqueConstraint(
+                fields=["organisation", "round", "touchpoint"], name="one_open_link_per_touchpoint"
+            ),
             models.UniqueConstraint(fields=["organisation", "token"], name="open_link_token_unique"),
         ]
 

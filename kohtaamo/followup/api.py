@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kohtaamo.api.auth import api_scope
+from kohtaamo.api.rows import BoundedPageNumberPagination
 
 from . import selectors
 
@@ -58,7 +59,7 @@ def _out(case) -> dict:
 
 
 @router.get("/{org}/followup/cases", response=list[CaseOut], summary="Follow-up cases, newest first")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
 def list_cases(request, org: str, filters: Query[CaseFilter]):
     qs = selectors.cases_visible(scope=api_scope(request, org)).select_related(
         "owner", "root_cause", "resurvey_response"

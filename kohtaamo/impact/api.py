@@ -6,9 +6,10 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kohtaamo.api.auth import api_scope
+from kohtaamo.api.rows import BoundedPageNumberPagination
 from kohtaamo.organisations.selectors import require_manager, unit_for
 
 from . import selectors
@@ -95,7 +96,7 @@ def import_outcomes(request, org: str, payload: OutcomeBatchIn):
 
 
 @router.get("/{org}/outcomes", response=list[OutcomeOut], summary="Imported outcomes")
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def list_outcomes(request, org: str, period: str | None = None):
     scope = api_scope(request, org)
     require_manager(scope)
