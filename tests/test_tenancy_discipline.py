@@ -43,6 +43,7 @@ ONE_TO_ONE_WITH_SAME_TENANT = {
     "textanalytics.CommentAnalysis.answer",
     "textanalytics.TranscriptAnalysis.encounter",
     "api.ApiToken.key_hash",
+    "stakeholders.StakeholderRound.round",
 }
 
 

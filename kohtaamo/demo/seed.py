@@ -168,6 +168,7 @@ FEATURE_SEEDS = (
     ("kohtaamo.demo.impact", "seed_impact"),
     ("kohtaamo.demo.integrations", "seed_integrations"),
     ("kohtaamo.demo.mystery", "seed_mystery"),
+    ("kohtaamo.demo.stakeholders", "seed_stakeholders"),
 )
 
 
