@@ -1,10 +1,12 @@
 """Reading one comment: language, sentiment, framework elements, themes and emotions.
 
-Pure Python over word lists the project writes and ships in `data/` (no model is downloaded): a
+Python over word lists the project writes and ships in `data/` (no model is downloaded): a
 polarity lexicon per language matched on word stems (Finnish and Swedish inflect, so a stem matches
 every form that starts with it), negation ("ei ollut hyvä", "inte bra", "not good") flips and damps
 the polarity of the next words of the same clause, and after a contrast word ("mutta", "men", "but")
-the rest of the comment weighs more. Themes, elements and emotions are stem lists per language.
+the rest of the comment weighs more. The lexicon's verdict feeds the sentiment classifier
+(`classifier.py`, trained on the shipped training comments). Themes, elements and emotions are stem
+lists per language.
 """
 
 import json
@@ -21,7 +23,7 @@ LANGUAGES = ("fi", "sv", "en")
 MAX_CHARS = 4000
 # Compound score at or beyond ±this is positive/negative; fixed a priori, not fitted to the evaluation set.
 POLARITY_THRESHOLD = 0.2
-ANALYSER_VERSION = 1
+ANALYSER_VERSION = 2
 
 NEGATORS = {
     "fi": {"ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä", "ilman"},
@@ -392,13 +394,12 @@ def lexicon_label(words: list[str], language: str) -> str:
 def _classify(words: list[str], language: str) -> tuple[str, float]:
     """(label, score −1…1): the classifier's most probable class; score = P(positive) − P(negative),
     averaged with the lexicon's compound score."""
-    from .classifier import features, model
+    from .classifier import classify
 
     lexicon = _sentiment(words, language)
-    nb = model(language)
-    if nb is None:
+    p = classify(words, language)
+    if p is None:
         return _label(lexicon), round(lexicon, 4)
-    p = nb.probabilities(features(words, NEGATORS[language], _label(lexicon)))
     label = max(p, key=p.get)
     return label, round((p["positive"] - p["negative"] + lexicon) / 2, 4)
 

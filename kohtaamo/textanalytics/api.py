@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kohtaamo.api.auth import api_scope
-from kohtaamo.api.rows import PagedRows
+from kohtaamo.api.rows import BoundedPageNumberPagination, PagedRows
 
 from . import selectors
 from .briefing import briefing_for
@@ -127,7 +127,7 @@ def _analysis(a) -> dict:
 
 
 @router.get("/{org}/comments", response=list[CommentAnalysisOut], summary="Analyses of customer comments, newest first")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
 def list_comment_analyses(request, org: str, filters: Query[CommentFilter]):
     qs = selectors.comment_analyses_visible(scope=api_scope(request, org))
     if filters.sentiment:
