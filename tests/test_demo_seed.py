@@ -17,6 +17,13 @@ SCALE = 0.05
 pytestmark = pytest.mark.django_db
 
 
+def _encounter_pulses(bank):
+    """Customers' answers to encounter invitations and links (not partners, colleagues or the web widget)."""
+    return Response.objects.filter(
+        organisation=bank, round__kind="pulse", respondent_role="customer", widget_answer__isnull=True
+    )
+
+
 @pytest.fixture
 def demo(framework):
     return seed_demo(now=NOW, scale=SCALE)
@@ -62,7 +69,7 @@ def test_encounters_cover_every_channel_within_opening_hours(demo):
 def test_responses_are_multilingual_commented_and_invited(demo):
     bank = _bank()
     # The pulse programme's customer responses; other features add surveys of their own.
-    responses = Response.objects.filter(organisation=bank, status=Response.Status.SUBMITTED, round__kind="pulse")
+    responses = _encounter_pulses(bank).filter(status=Response.Status.SUBMITTED)
     n_encounters = Encounter.objects.filter(organisation=bank).count()
     assert 0.35 <= responses.count() / n_encounters <= 0.5
     languages = dict(responses.values_list("language").annotate(n=Count("id")))
@@ -76,7 +83,7 @@ def test_responses_are_multilingual_commented_and_invited(demo):
     # Detractors complain; nobody who gave 0–6 writes the top praise line.
     assert not comments.filter(response__nps__lte=6, text__contains="Iso kiitos").exists()
     # Every response came through an invitation whose timestamps agree with it.
-    invitations = Invitation.objects.filter(organisation=bank, round__kind="pulse")
+    invitations = Invitation.objects.filter(organisation=bank, round__kind="pulse", respondent_role="customer")
     assert responses.filter(invitation__isnull=True).count() == 0
     assert invitations.filter(status=Invitation.Status.RESPONDED).count() == responses.count()
     assert invitations.exclude(status=Invitation.Status.RESPONDED).exists()
@@ -86,7 +93,7 @@ def test_responses_are_multilingual_commented_and_invited(demo):
 
 
 def test_numbers_carry_the_built_in_differences(demo):
-    responses = Response.objects.filter(organisation=_bank(), round__kind="pulse")
+    responses = _encounter_pulses(_bank())
     strong = responses.filter(subject_person__name__in=["Laura Nieminen", "Noora Karjalainen", "Ulrika Sandvik"])
     weak = responses.filter(subject_person__name__in=["Jari Niemi", "Tiina Räsänen", "Markus Saarinen"])
     assert strong.aggregate(m=Avg("csat"))["m"] > weak.aggregate(m=Avg("csat"))["m"] + 0.5

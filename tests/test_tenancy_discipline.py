@@ -44,6 +44,7 @@ ONE_TO_ONE_WITH_SAME_TENANT = {
     "textanalytics.TranscriptAnalysis.encounter",
     "api.ApiToken.key_hash",
     "stakeholders.StakeholderRound.round",
+    "widget.WidgetAnswer.response",
 }
 
 

@@ -169,6 +169,8 @@ FEATURE_SEEDS = (
     ("kohtaamo.demo.integrations", "seed_integrations"),
     ("kohtaamo.demo.mystery", "seed_mystery"),
     ("kohtaamo.demo.stakeholders", "seed_stakeholders"),
+    ("kohtaamo.demo.widget", "seed_widget"),
+    ("kohtaamo.demo.staffexperience", "seed_staffexperience"),
 )
 
 

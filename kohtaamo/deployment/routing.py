@@ -59,7 +59,11 @@ class ReadYourWritesMiddleware:
         wrote = _wrote.set(False)
         try:
             response = self.get_response(request)
-            if not safe or _wrote.get():
+            has_session = (
+                settings.SESSION_COOKIE_NAME in request.COOKIES or settings.SESSION_COOKIE_NAME in response.cookies
+            )
+            # Cookie-less callers (the web widget, API clients with tokens) have no browser to pin.
+            if (not safe or _wrote.get()) and has_session:
                 seconds = settings.KOHTAAMO_REPLICA_PIN_SECONDS
                 response.set_cookie(
                     PIN_COOKIE,

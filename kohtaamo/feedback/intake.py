@@ -54,6 +54,7 @@ from kohtaamo.organisations.selectors import (
     touchpoints_visible,
     units_visible,
 )
+from kohtaamo.privacy.consent import consents_record_intake
 
 from .invitations import invitation_create_for_encounter
 from .models import Encounter, Invitation
@@ -389,7 +390,7 @@ def _invitations_enqueue(invitation_ids: list[int]) -> None:
 
 
 def _encounters_write(
-    *, scope: Scope, rows: Sequence[CleanEncounter], progress: Progress | None = None
+    *, scope: Scope, rows: Sequence[CleanEncounter], progress: Progress | None = None, consent_source: str = "api"
 ) -> list[Encounter]:
     """Write validated encounters, their customers and invitations in one transaction.
 
@@ -400,6 +401,11 @@ def _encounters_write(
     try:
         with transaction.atomic():
             customers = _customers_upsert(scope=scope, rows=rows)
+            consents_record_intake(
+                organisation=scope.organisation,
+                consent_by_customer={customers[r.customer_id]: r.consent for r in rows if r.consent is not None},
+                source=consent_source,
+            )
             encounters = [
                 Encounter(
                     organisation=scope.organisation,
@@ -537,7 +543,7 @@ def encounters_import_csv(
     if read_errors or errors:
         return ImportResult(errors=sorted(read_errors + errors, key=lambda e: e.row))
     try:
-        encounters = _encounters_write(scope=scope, rows=cleaned, progress=progress)
+        encounters = _encounters_write(scope=scope, rows=cleaned, progress=progress, consent_source="csv_import")
     except EncounterDataInvalid as exc:
         return ImportResult(errors=exc.errors)
     return ImportResult(imported=len(encounters), invited=sum(e.invitation is not None for e in encounters))

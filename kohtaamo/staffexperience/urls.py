@@ -5,4 +5,8 @@ from . import views
 app_name = "staffexperience"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("open/", views.open_period, name="open"),
+    path("results.csv", views.export_csv, name="export_csv"),
+    path("chain/", views.chain, name="chain"),
 ]

@@ -5,4 +5,5 @@ from . import views
 app_name = "widget"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:widget_id>/", views.detail, name="detail"),
 ]
