@@ -1,14 +1,14 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kohtaamo.api.api import api
 from kohtaamo.organisations import views as organisation_views
+from kohtaamo.security import views as security_views
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("kohtaamo.security.urls")),
+    path("admin/login/", security_views.admin_login),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -29,6 +29,8 @@ urlpatterns = [
     path("o/<slug:org>/texts/", include("kohtaamo.textanalytics.urls")),
     path("o/<slug:org>/stakeholders/", include("kohtaamo.stakeholders.urls")),
     path("o/<slug:org>/staff/", include("kohtaamo.staffexperience.urls")),
+    path("staff-pulse/", include("kohtaamo.staffexperience.public_urls")),
     path("o/<slug:org>/widget/", include("kohtaamo.widget.urls")),
+    path("widget/", include("kohtaamo.widget.public_urls")),
     path("o/<slug:org>/privacy/", include("kohtaamo.privacy.urls")),
 ]

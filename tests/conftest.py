@@ -176,12 +176,26 @@ CHROMIUM_ARGS = [
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from .csp_watch import CspWatchingBrowser
+
     # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
+        yield CspWatchingBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """A browser test fails when any page it opened broke the Content-Security-Policy."""
+    watching = "browser" in request.fixturenames
+    if watching:
+        request.getfixturevalue("browser").violations.take()
+    yield
+    if watching:
+        violations = request.getfixturevalue("browser").violations.take()
+        assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture(autouse=True)

@@ -104,7 +104,10 @@ def test_public_quiz_stores_nothing_by_default(client, world):
     body = html.unescape(response.content.decode())
     assert "Your profile" in body and "Nothing was stored." in body
     assert TIPS["value"]["en"] in body and TIPS["solution"]["en"] in body
-    assert _row_counts() == before  # not one row in any table
+    # Not one row in any table, but the abuse counter (a keyed hash of the address, purged within a day).
+    assert {k: v for k, v in _row_counts().items() if k != "security.RateCounter"} == {
+        k: v for k, v in before.items() if k != "security.RateCounter"
+    }
 
 
 @pytest.mark.django_db
