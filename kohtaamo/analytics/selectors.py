@@ -14,14 +14,16 @@ a t-interval. A per-response spread keeps the balance an estimate with its own n
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DateTimeField,
     F,
     FloatField,
@@ -55,6 +57,7 @@ from kohtaamo.organisations.selectors import (
 
 from . import metrics
 from .metrics import Estimate
+from .models import DimensionRollup, ResponseRollup
 from .periods import within_days
 
 GRANULARITIES = {"week": gettext_lazy("Week"), "month": gettext_lazy("Month"), "quarter": gettext_lazy("Quarter")}
@@ -219,6 +222,84 @@ def customer_responses(*, scope: Scope, filters: DashboardFilter) -> QuerySet[Re
     )
 
 
+# A bucket maps a field prefix ("" on Response or ResponseRollup, "response__" on DimensionScore, "cell__"
+# on DimensionRollup) to a grouping expression; the rollup names its fields as Response does.
+Bucket = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How to group: one expression for both sources, or one per source (`rollup`) and a key normaliser
+    for raw keys (`raw_key`) where the two differ (periods: instants in raw, dates in the rollup)."""
+
+    raw: Bucket
+    rollup: Bucket | None = None
+    raw_key: Callable = lambda key: key  # noqa: E731 - a default of a frozen dataclass
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where a read takes its responses from: rows (`raw`) and whole months of the rollup (`cells`)."""
+
+    raw: QuerySet[Response] | None
+    cells: QuerySet[ResponseRollup] | None = None
+
+    def narrow(self, **lookups) -> "Sources":
+        """The same filter on both (the rollup names unit, channel and touchpoint as Response does)."""
+        return Sources(
+            raw=None if self.raw is None else self.raw.filter(**lookups),
+            cells=None if self.cells is None else self.cells.filter(**lookups),
+        )
+
+
+def _rollup_applies(*, scope: Scope, filters: DashboardFilter, by: str = "", periods: bool = False) -> bool:
+    """The rollup has no person and no day: reads by person, or by week, take the responses."""
+    if not getattr(settings, "KOHTAAMO_ANALYTICS_ROLLUP", True):
+        return False
+    if filters.person is not None or scope.person_id is not None or by == "person":
+        return False
+    return not periods or filters.granularity in ("month", "quarter")
+
+
+def _first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def response_sources(*, scope: Scope, filters: DashboardFilter, rollup: bool = True) -> Sources:
+    """Whole months inside the filter's dates from the rollup, the days around them from the responses."""
+    if not rollup:
+        return Sources(raw=customer_responses(scope=scope, filters=filters))
+    # Whole months: from the first month starting on or after `start`, up to the month `end` completes.
+    first = filters.start if filters.start is None or filters.start.day == 1 else _first_of_next_month(filters.start)
+    after = None if filters.end is None else filters.end + timedelta(days=1)
+    stop = after if after is None or after.day == 1 else after.replace(day=1)
+    if first is not None and stop is not None and first >= stop:
+        return Sources(raw=customer_responses(scope=scope, filters=filters))
+    cells = restrict(ResponseRollup.objects.all(), scope=scope, unit_field="unit", person_field=None)
+    if first is not None:
+        cells = cells.filter(month__gte=first)
+    if stop is not None:
+        cells = cells.filter(month__lt=stop)
+    sources = Sources(raw=None, cells=cells)
+    if filters.unit is not None:
+        sources = sources.narrow(unit__path__startswith=filters.unit.path)
+    if filters.channel:
+        sources = sources.narrow(channel=filters.channel)
+    if filters.touchpoint is not None:
+        sources = sources.narrow(touchpoint=filters.touchpoint)
+    edges = []
+    if filters.start is not None and filters.start != first:
+        edges.append(replace(filters, end=first - timedelta(days=1)))
+    if filters.end is not None and stop is not None and after != stop:
+        edges.append(replace(filters, start=stop))
+    if edges:
+        raw = customer_responses(scope=scope, filters=edges[0])
+        if len(edges) == 2:
+            raw = raw | customer_responses(scope=scope, filters=edges[1])
+        sources = Sources(raw=raw, cells=sources.cells)
+    return sources
+
+
 # --- aggregation ----------------------------------------------------------------------------------
 
 
@@ -255,9 +336,13 @@ def _response_aggregates(scales: dict) -> dict:
     }
 
 
-def _with_rhetoric_spread(qs: QuerySet[Response]) -> QuerySet[Response]:
+def with_rhetoric_spread(qs: QuerySet[Response]) -> QuerySet[Response]:
+    """Each response's ethos–pathos–logos spread (`rhetoric_spread`), None unless all three are scored."""
     spread = (
-        DimensionScore.objects.filter(response=OuterRef("pk"), dimension__group=Dimension.Group.RHETORIC)
+        # The dimension ids as an uncorrelated subquery: computed once, not joined per response.
+        DimensionScore.objects.filter(
+            response=OuterRef("pk"), dimension__in=Dimension.objects.filter(group=Dimension.Group.RHETORIC).values("pk")
+        )
         .values("response")
         .annotate(spread=Max("score") - Min("score"), scored=Count("pk"))
         .filter(scored=RHETORIC_DIMENSIONS)
@@ -281,38 +366,94 @@ def _outcome_figures(row: dict) -> dict[str, Estimate]:
     }
 
 
-# A bucket maps a field prefix ("" on Response, "response__" on DimensionScore) to a grouping expression.
-Bucket = Callable[[str], object]
+def _rollup_aggregates(scales: dict) -> dict:
+    """The raw aggregates' twins over the rollup: the same figures from counts and sums per cell."""
+    nps_asked = _asked_in(scales["nps"].get(NPS_SCALE, []))
+    csat_asked = _asked_in([qid for ids in scales["csat"].values() for qid in ids])
+    ces_asked = _asked_in(scales["ces"].get(CES_SCALE, []))
+    asked = {"promoters": nps_asked, "passives": nps_asked, "detractors": nps_asked, "csat_n": csat_asked}
+    asked |= dict.fromkeys(("ces_n", "ces_sum", "ces_sq", "ces_easy"), ces_asked)
+    plain = ("responses", "eqi_n", "eqi_sum", "eqi_sq", "balance_n", "balance_sum", "balance_sq")
+    return {
+        **{name: Sum(name, filter=condition) for name, condition in asked.items()},
+        "csat_hits": Sum("csat_top", filter=csat_asked),
+        **{name: Sum(name) for name in plain},
+    }
 
 
-def _figures(qs: QuerySet[Response], *, basis: MetricBasis, bucket: Bucket | None = None) -> dict:
-    """Every figure per bucket (or for the whole queryset, keyed None): two queries."""
-    dimension_codes = basis.dimension_codes
+DIMENSION_STATS = ("n", "total", "total_sq")
+
+
+def _raw_statistics(qs: QuerySet[Response], *, basis: MetricBasis, grouping: Grouping | None) -> tuple[dict, list]:
+    """Per bucket the response statistics, and the dimension statistics rows: two queries."""
     aggregates = _response_aggregates(basis.scales)
-    responses = _with_rhetoric_spread(qs)
-    scores = DimensionScore.objects.filter(response__in=qs.values("pk"), dimension__code__in=dimension_codes)
+    responses = with_rhetoric_spread(qs)
+    scores = DimensionScore.objects.filter(response__in=qs.values("pk"), dimension__code__in=basis.dimension_codes)
     dimension_stats = {"n": Count("pk"), "total": Sum("score"), "total_sq": Sum(F("score") * F("score"))}
-    if bucket is None:
-        response_rows = {None: responses.aggregate(**aggregates)}
-        score_rows = scores.values(code=F("dimension__code")).annotate(**dimension_stats).order_by()
-    else:
-        response_rows = {
-            row["bucket"]: row for row in responses.values(bucket=bucket("")).annotate(**aggregates).order_by()
-        }
-        score_rows = (
-            scores.values(bucket=bucket("response__"), code=F("dimension__code")).annotate(**dimension_stats).order_by()
-        )
-    by_bucket: dict = defaultdict(dict)
-    for row in score_rows:
-        by_bucket[row.get("bucket")][row["code"]] = metrics.mean_t_interval(
-            n=row["n"], total=row["total"], total_sq=row["total_sq"], bounds=SCORE_RANGE
-        )
+    if grouping is None:
+        rows = {None: responses.aggregate(**aggregates)}
+        return rows, list(scores.values(code=F("dimension__code")).annotate(**dimension_stats).order_by())
+    bucket, key = grouping.raw, grouping.raw_key
+    rows = {key(row["bucket"]): row for row in responses.values(bucket=bucket("")).annotate(**aggregates).order_by()}
+    score_rows = scores.values(bucket=bucket("response__"), code=F("dimension__code")).annotate(**dimension_stats)
+    return rows, [row | {"bucket": key(row["bucket"])} for row in score_rows.order_by()]
+
+
+def _rollup_statistics(cells: QuerySet[ResponseRollup], *, basis: MetricBasis, grouping: Grouping | None):
+    aggregates = _rollup_aggregates(basis.scales)
+    scores = DimensionRollup.objects.filter(cell__in=cells.values("pk"), dimension__code__in=basis.dimension_codes)
+    dimension_stats = {name: Sum(name) for name in DIMENSION_STATS}
+    if grouping is None:
+        rows = {None: cells.aggregate(**aggregates)}
+        return rows, list(scores.values(code=F("dimension__code")).annotate(**dimension_stats).order_by())
+    bucket = grouping.rollup or grouping.raw
+    rows = {row["bucket"]: row for row in cells.values(bucket=bucket("")).annotate(**aggregates).order_by()}
+    score_rows = scores.values(bucket=bucket("cell__"), code=F("dimension__code")).annotate(**dimension_stats)
+    return rows, list(score_rows.order_by())
+
+
+KEYS = ("bucket", "code")  # what a statistics row is grouped by, never added
+
+
+def _add(a: dict, b: dict) -> dict:
+    return {name: (a.get(name) or 0) + (b.get(name) or 0) for name in a.keys() | b.keys() if name not in KEYS}
+
+
+def _figures(sources: Sources | QuerySet, *, basis: MetricBasis, grouping: Grouping | Bucket | None = None) -> dict:
+    """Every figure per bucket (or for the whole selection, keyed None): two queries per source.
+
+    Both sources return sufficient statistics, which add up; the estimates follow from the sums.
+    """
+    if isinstance(sources, QuerySet):
+        sources = Sources(raw=sources)
+    if grouping is not None and not isinstance(grouping, Grouping):
+        grouping = Grouping(raw=grouping)
+    response_rows: dict = {}
+    score_totals: dict = defaultdict(dict)
+    parts = []
+    if sources.cells is not None:
+        parts.append(_rollup_statistics(sources.cells, basis=basis, grouping=grouping))
+    if sources.raw is not None or not parts:
+        raw = sources.raw if sources.raw is not None else Response.objects.none()
+        parts.append(_raw_statistics(raw, basis=basis, grouping=grouping))
+    for rows, score_rows in parts:
+        for key, row in rows.items():
+            response_rows[key] = _add(response_rows.get(key, {}), row)
+        for row in score_rows:
+            key = row.get("bucket")
+            score_totals[key][row["code"]] = _add(score_totals[key].get(row["code"], {}), row)
     result = {}
     for key, row in response_rows.items():
-        figures = _outcome_figures(row)
-        for code in dimension_codes:
-            figures[code] = by_bucket[key].get(code, metrics.EMPTY)
-        result[key] = Figures(responses=row["responses"], figures=figures)
+        if key is None and grouping is None or row["responses"]:
+            figures = _outcome_figures(row)
+            for code in basis.dimension_codes:
+                stats = score_totals[key].get(code)
+                figures[code] = (
+                    metrics.mean_t_interval(bounds=SCORE_RANGE, **{k: stats[k] for k in DIMENSION_STATS})
+                    if stats
+                    else metrics.EMPTY
+                )
+            result[key] = Figures(responses=row["responses"], figures=figures)
     return result
 
 
@@ -327,7 +468,8 @@ def _empty_figures(dimension_codes: list[str]) -> Figures:
 def overview(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None = None) -> dict[str, Estimate]:
     """NPS, CSAT, CES (mean and % 5–7), EQI, the five elements, ethos/pathos/logos and their balance."""
     basis = basis or metric_basis(organisation=scope.organisation)
-    return _figures(customer_responses(scope=scope, filters=filters), basis=basis)[None].figures
+    sources = response_sources(scope=scope, filters=filters, rollup=_rollup_applies(scope=scope, filters=filters))
+    return _figures(sources, basis=basis)[None].figures
 
 
 def _period_label(start: date, granularity: str) -> str:
@@ -347,15 +489,21 @@ def trend(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None =
     def period(prefix: str):
         return Trunc(f"{prefix}submitted_at", granularity, output_field=DateTimeField(), tzinfo=tz)
 
+    def month_period(prefix: str):
+        # Rollup cells are months already; quarters are whole months.
+        if granularity == "month":
+            return F(f"{prefix}month")
+        return Trunc(f"{prefix}month", granularity, output_field=DateField())
+
+    rollup = _rollup_applies(scope=scope, filters=filters, periods=True)
     figures = _figures(
-        customer_responses(scope=scope, filters=filters),
+        response_sources(scope=scope, filters=filters, rollup=rollup),
         basis=basis or metric_basis(organisation=scope.organisation),
-        bucket=period,
+        grouping=Grouping(raw=period, rollup=month_period, raw_key=lambda start: start.astimezone(tz).date()),
     )
     points = []
-    for start in sorted(key for key in figures if key is not None):
-        day = start.astimezone(tz).date()
-        group = figures[start]
+    for day in sorted(key for key in figures if key is not None):
+        group = figures[day]
         points.append(
             TrendPoint(
                 period=day,
@@ -411,8 +559,8 @@ def _unit_breakdown(*, scope: Scope, filters: DashboardFilter, qs, basis: Metric
         return Case(*whens, default=Value(None), output_field=IntegerField())
 
     if anchor is not None:
-        qs = qs.filter(unit__path__startswith=anchor.path)
-    figures = _figures(qs, basis=basis, bucket=bucket)
+        qs = qs.narrow(unit__path__startswith=anchor.path)
+    figures = _figures(qs, basis=basis, grouping=bucket)
     empty = _empty_figures(basis.dimension_codes)
     rows = [
         _row(c.pk, c.name, figures.get(c.pk, empty), drill_by="unit" if c.child_count else "person") for c in children
@@ -433,7 +581,7 @@ def _named_breakdown(*, scope: Scope, by: str, qs, basis: MetricBasis) -> Breakd
         visible = touchpoints_visible(scope=scope)
         other = _("No touchpoint recorded") if scope.organisation_wide else _("Other touchpoints")
     field_name = "subject_person" if by == "person" else "touchpoint"
-    figures = _figures(qs, basis=basis, bucket=_visible_key(field_name, visible))
+    figures = _figures(qs, basis=basis, grouping=_visible_key(field_name, visible))
     names = visible.filter(pk__in=[k for k in figures if k is not None]).values_list("pk", "name")
     rows = [_row(pk, name, figures[pk]) for pk, name in sorted(names, key=lambda item: item[1].casefold())]
     if None in figures:
@@ -442,7 +590,7 @@ def _named_breakdown(*, scope: Scope, by: str, qs, basis: MetricBasis) -> Breakd
 
 
 def _channel_breakdown(*, qs, basis: MetricBasis) -> Breakdown:
-    figures = _figures(qs, basis=basis, bucket=lambda p: F(f"{p}channel"))
+    figures = _figures(qs, basis=basis, grouping=lambda p: F(f"{p}channel"))
     rows = [_row(code, str(label), figures[code]) for code, label in Channel.choices if code in figures]
     if "" in figures:
         rows.append(_row(None, _("No channel recorded"), figures[""]))
@@ -453,7 +601,8 @@ def breakdown(*, scope: Scope, filters: DashboardFilter, by: str, basis: MetricB
     """Every figure per child unit (each aggregating its subtree), person, channel or touchpoint."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
-    qs = customer_responses(scope=scope, filters=filters)
+    rollup = _rollup_applies(scope=scope, filters=filters, by=by)
+    qs = response_sources(scope=scope, filters=filters, rollup=rollup)
     basis = basis or metric_basis(organisation=scope.organisation)
     if by == "unit":
         return _unit_breakdown(scope=scope, filters=filters, qs=qs, basis=basis)
