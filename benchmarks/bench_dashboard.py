@@ -10,7 +10,7 @@ Cold = the first run on a new database connection (new DuckDB connection); warm 
 --runs further runs. The raw path (the rollup switched off) is timed for the org-wide case too.
 
 Run: .venv/bin/python benchmarks/bench_dashboard.py            # small scale (~50k answers), SQLite unless
-     KOHTAAMO_DATABASE_URL=postgres://... .venv/bin/python benchmarks/bench_dashboard.py --full
+     KOHTAAMO_DATABASE_URL=postgres://... .venv/bin/python benchmarks/bench_dashboard.py --full  # or --scale medium
      add --organisation SLUG to reuse an organisation synthesised before (e.g. by synthesise_organisation)
 """
 
@@ -164,13 +164,15 @@ def time_case(case: Case, *, scope, root: Path, runs: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--full", action="store_true", help="10 M answers (default: the small scale, ~50k)")
+    parser.add_argument("--full", action="store_true", help="10 M answers (the same as --scale full)")
+    parser.add_argument("--scale", choices=["small", "medium", "full"], default="small", help="small ~50k, medium ~1 M")
     parser.add_argument("--organisation", help="reuse this synthesised organisation (slug) instead of generating")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=7, help="warm runs per case (the median is reported)")
     parser.add_argument("--raw-runs", type=int, default=None, help="warm runs of the raw path (default 3, full 0)")
     parser.add_argument("--snapshot-dir", type=Path, help="where the Parquet export goes (default: a temp dir)")
     args = parser.parse_args()
+    args.full = args.full or args.scale == "full"
     translation.activate("en")
     vendor = connection.vendor
     print(f"database: {vendor} ({settings.DATABASES['default']['NAME']})")
@@ -182,7 +184,7 @@ def main() -> None:
             settings.MIGRATION_MODULES = {app.label: None for app in django.apps.apps.get_app_configs()}
             call_command("migrate", run_syncdb=True, verbosity=0)
         report = organisation_synthesise(
-            seed=args.seed, scale="full" if args.full else "small", slug=f"bench-{args.seed}-{int(time.time())}"
+            seed=args.seed, scale="full" if args.full else args.scale, slug=f"bench-{args.seed}-{int(time.time())}"
         )
         print(
             f"synthesised {report.slug}: "

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from static files, not a CDN (the CSP allows only 'self')
     "kohtaamo.organisations",
     "kohtaamo.instruments",
     "kohtaamo.feedback",
@@ -51,11 +52,14 @@ INSTALLED_APPS = [
     "kohtaamo.widget",
     "kohtaamo.privacy",
     "kohtaamo.security",
+    "kohtaamo.deployment",
     "kohtaamo.api",
 ]
 
 MIDDLEWARE = [
+    "kohtaamo.deployment.routing.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kohtaamo.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,8 +67,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kohtaamo.security.middleware.SecondFactorAdminMiddleware",
+    "kohtaamo.security.middleware.PublicRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kohtaamo.privacy.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "kohtaamo.urls"
@@ -105,6 +112,9 @@ def _database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
+            # App servers keep their connection between requests (seconds; 0 = one per request).
+            "CONN_MAX_AGE": int(os.environ.get("KOHTAAMO_DB_CONN_MAX_AGE", "0")),
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parsed.path}
@@ -112,8 +122,22 @@ def _database_from_url(url: str) -> dict:
 
 
 DATABASES = {"default": _database_from_url(os.environ.get("KOHTAAMO_DATABASE_URL", ""))}
+# Streaming replicas (comma-separated URLs): safe requests read from them, see deployment/routing.py.
+for _number, _url in enumerate(filter(None, os.environ.get("KOHTAAMO_REPLICA_URLS", "").split(",")), start=1):
+    DATABASES[f"replica{_number}"] = {**_database_from_url(_url), "TEST": {"MIRROR": "default"}}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["kohtaamo.deployment.routing.ReplicaRouter"]
+# How long a browser that changed something keeps reading from the primary (longer than replica lag).
+KOHTAAMO_REPLICA_PIN_SECONDS = int(os.environ.get("KOHTAAMO_REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first: new passwords use it and older hashes are rehashed with it at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -139,6 +163,16 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads live in the database by default, so app servers keep no state on local disk.
+STORAGES = {
+    "default": {
+        "BACKEND": {
+            "database": "kohtaamo.deployment.storage.DatabaseStorage",
+            "filesystem": "django.core.files.storage.FileSystemStorage",
+        }[os.environ.get("KOHTAAMO_MEDIA_STORAGE", "database")]
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 EMAIL_BACKEND = os.environ.get("KOHTAAMO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("KOHTAAMO_SMTP_HOST", "localhost")
@@ -164,3 +198,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOHTAAMO_LOG_LEVEL", "WARNING")},
 }
+
+# Security headers and cookies (see README "Security"). KOHTAAMO_HTTPS=1 when served over HTTPS.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages take the token from the form or the hx-headers, never from the cookie
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if os.environ.get("KOHTAAMO_HTTPS", "0") == "1":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("KOHTAAMO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("KOHTAAMO_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("KOHTAAMO_HSTS_PRELOAD", "0") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("KOHTAAMO_SSL_REDIRECT", "1") == "1"
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and X-Forwarded-For).
+if os.environ.get("KOHTAAMO_BEHIND_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+KOHTAAMO_TRUSTED_PROXY = os.environ.get("KOHTAAMO_BEHIND_PROXY", "0") == "1"

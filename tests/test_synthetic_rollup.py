@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kohtaamo.analytics import selectors
 from kohtaamo.analytics.models import ResponseRollup
+from kohtaamo.analytics.periods import within_days
 from kohtaamo.analytics.synthetic import organisation_synthesise
 from kohtaamo.feedback.models import RespondentRole, Response, Round
 from kohtaamo.feedback.responding import response_record
@@ -70,6 +71,13 @@ def odd_responses(organisation: Organisation, rng_value: int) -> None:
 
 
 dates = st.one_of(st.none(), st.dates(min_value=date(2024, 12, 15), max_value=date(2026, 1, 15)))
+# "Last N days" as the dashboard's presets make them: ending on any day, mid-month included.
+last_days = st.builds(
+    lambda end, days: (end - timedelta(days=days - 1), end),
+    st.dates(min_value=date(2025, 1, 2), max_value=date(2026, 1, 10)),
+    st.sampled_from([1, 7, 20, 30, 45, 90, 365]),
+)
+periods = st.one_of(st.tuples(dates, dates), last_days)
 
 
 @pytest.mark.django_db
@@ -80,14 +88,14 @@ dates = st.one_of(st.none(), st.dates(min_value=date(2024, 12, 15), max_value=da
     manager_pick=st.one_of(st.none(), st.integers(0, 20)),
     channel_pick=st.sampled_from(["", "face_to_face", "phone", "chat"]),
     touchpoint_pick=st.one_of(st.none(), st.integers(0, 10)),
-    start=dates,
-    end=dates,
+    period=periods,
     granularity=st.sampled_from(["month", "quarter", "week"]),
     by=st.sampled_from(["unit", "channel", "touchpoint", "person"]),
 )
 def test_rollup_figures_equal_the_raw_figures(
-    settings, seed, unit_pick, manager_pick, channel_pick, touchpoint_pick, start, end, granularity, by
+    settings, seed, unit_pick, manager_pick, channel_pick, touchpoint_pick, period, granularity, by
 ):
+    start, end = period
     report = organisation_synthesise(seed=seed, scale=SMALL, progress=False, end=END, slug=f"p{next(SLUGS)}")
     organisation = Organisation.objects.get(pk=report.organisation_id)
     odd_responses(organisation, seed)
@@ -112,6 +120,9 @@ def test_rollup_figures_equal_the_raw_figures(
         granularity=granularity,
     )
     where = f"{filters} {scope.unit_path}"
+    if granularity != "week" and manager_pick is None:
+        # Whole local days: month and day cells cover any period, no response row is read.
+        assert selectors.response_sources(scope=scope, filters=filters).raw is None
     rollup, raw = both_paths(lambda: selectors.overview(scope=scope, filters=filters), settings)
     assert_same_figures(rollup, raw, f"overview {where}")
     rollup, raw = both_paths(lambda: selectors.trend(scope=scope, filters=filters), settings)
@@ -138,9 +149,7 @@ def test_rollup_is_current_after_a_submit_and_rescoring_counts_once(settings):
     scope = scope_from_organisation(organisation=organisation)
     whole_year = selectors.DashboardFilter(start=date(2025, 1, 1), end=date(2025, 12, 31))
     before = selectors.overview(scope=scope, filters=whole_year)
-    assert ResponseRollup.objects.filter(organisation=organisation).aggregate(n=Sum("responses"))["n"] == (
-        customer_count(organisation)
-    )
+    assert_cells_count_every_response_once(organisation)
     programme = Round.objects.get(organisation=organisation)
     questions = {q.item.code: q for q in programme.questionnaire.questions.filter(item__isnull=False)}
     person = Person.objects.get(pk=report.planted.improving_person_id)
@@ -163,6 +172,26 @@ def test_rollup_is_current_after_a_submit_and_rescoring_counts_once(settings):
     # Scoring again (e.g. a re-run) recomputes the cell; the response is still counted once.
     response_score(response=response)
     assert_same_figures(selectors.overview(scope=scope, filters=whole_year), after, "rescored")
+    assert_cells_count_every_response_once(organisation)
+    # Its day cell is current too: a period inside May, read from day cells only, grows by the response.
+    mid_may = selectors.DashboardFilter(start=date(2025, 5, 10), end=date(2025, 5, 20))
+    rollup, raw = both_paths(lambda: selectors.overview(scope=scope, filters=mid_may), settings)
+    assert_same_figures(rollup, raw, "mid-May after submit")
+    in_may = Response.objects.filter(
+        organisation=organisation, respondent_role=RespondentRole.CUSTOMER, status=Response.Status.SUBMITTED
+    ).filter(eqi__isnull=False)
+    in_may = within_days(
+        in_may, field="submitted_at", start=mid_may.start, end=mid_may.end, time_zone=organisation.time_zone
+    )
+    assert rollup["eqi"].n == in_may.count() > 0
+
+
+def assert_cells_count_every_response_once(organisation) -> None:
+    """Month cells and day cells each count every submitted customer response exactly once."""
+    cells = ResponseRollup.objects.filter(organisation=organisation)
+    total = customer_count(organisation)
+    assert cells.filter(day__isnull=True).aggregate(n=Sum("responses"))["n"] == total
+    assert cells.filter(day__isnull=False).aggregate(n=Sum("responses"))["n"] == total
 
 
 def date_in_2025():
@@ -183,6 +212,10 @@ def test_rebuild_command_restores_the_rollup_and_organisations_stay_apart(settin
     assert selectors.overview(scope=scope, filters=everything)["nps"].n == 0  # the rollup is what is read
     call_command("rollup_rebuild", organisation="first", stdout=io.StringIO())
     assert_same_figures(selectors.overview(scope=scope, filters=everything), figures, "rebuilt")
+    assert_cells_count_every_response_once(organisation)
+    edges = selectors.DashboardFilter(start=date(2025, 3, 17), end=date(2025, 9, 4))
+    rollup, raw = both_paths(lambda: selectors.overview(scope=scope, filters=edges), settings)
+    assert_same_figures(rollup, raw, "rebuilt, partial months")
     other = Organisation.objects.get(pk=second.organisation_id)
     assert selectors.overview(scope=scope_from_organisation(organisation=other), filters=everything)["nps"].n == (
         Response.objects.filter(organisation=other, nps__isnull=False).count()

@@ -1,6 +1,8 @@
 """The dashboard's rollup: sufficient statistics of submitted customer responses per cell.
 
-A cell is organisation x local month x unit x channel x touchpoint x questionnaire. Every dashboard
+A cell is organisation x local month (or local day) x unit x channel x touchpoint x questionnaire: a
+month cell (`day` empty) holds the whole month, a day cell the same statistics for one day of it, so a
+period of whole days that starts or ends inside a month needs no raw rows either. Every dashboard
 figure (NPS, CSAT, CES, EQI, dimension means and their CIs) follows exactly from these counts, sums
 and sums of squares, so whole months are read from here instead of from millions of answer rows.
 The rows are derived data: `rollup.response_rollup_rebuild` recreates them from the responses, and
@@ -15,6 +17,7 @@ from kohtaamo.organisations.tenancy import TenantOwned
 class ResponseRollup(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()  # first day of the month in the organisation's time zone
+    day = models.DateField(null=True, blank=True)  # a day cell's local day (in `month`); empty on a month cell
     unit = models.ForeignKey("organisations.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=20, blank=True)
     touchpoint = models.ForeignKey("organisations.Touchpoint", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -38,7 +41,7 @@ class ResponseRollup(models.Model):
     balance_sq = models.FloatField(default=0.0)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "month"])]
+        indexes = [models.Index(fields=["organisation", "month"]), models.Index(fields=["organisation", "day"])]
 
 
 class DimensionRollup(TenantOwned):

@@ -1,8 +1,9 @@
 """Keeping the dashboard's rollup (models.py) equal to what the submitted responses say.
 
+- Each response counts in two cells: its month's and its day's (models.py). Both are kept alike.
 - `response_rollup_rebuild` recomputes an organisation's cells (all, or some months) from the responses;
   the `rollup_rebuild` command runs it. Bulk loads that bypass model saves call it when they finish.
-- Every scored submit refreshes its own cell in the submit transaction (`response_rollup_refresh`,
+- Every scored submit refreshes its own two cells in the submit transaction (`response_rollup_refresh`,
   connected in apps.py). A refresh recomputes the whole cell from the responses rather than adding
   to it, so scoring a response twice never counts it twice; on PostgreSQL a transaction-scoped
   advisory lock per cell makes concurrent submits to one cell recompute one after the other, each
@@ -13,7 +14,7 @@
 
 import zlib
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections, transaction
@@ -29,6 +30,7 @@ from .periods import day_start
 
 CELL_FIELDS = ("unit_id", "channel", "touchpoint_id", "questionnaire_id")
 CES_EASY_FROM = 5
+GRAINS = ("month", "day")  # a month cell (day empty) and a day cell per response
 
 
 def customer_submitted(*, organisation_id: int, using: str = "default") -> QuerySet[Response]:
@@ -42,13 +44,15 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _within_months(qs: QuerySet, *, first: date, last: date, time_zone: str, prefix: str = "") -> QuerySet:
-    """Rows submitted in the local months first..last (both first days of a month)."""
+def _period_end(first: date, grain: str) -> date:
+    """The local day after the period (a month or a day) starting on `first`."""
+    return _next_month(first) if grain == "month" else first + timedelta(days=1)
+
+
+def _within(qs: QuerySet, *, first: date, last: date, time_zone: str, grain: str = "month") -> QuerySet:
+    """Rows submitted in the local periods first..last (months: both first days of a month)."""
     return qs.filter(
-        **{
-            f"{prefix}submitted_at__gte": day_start(first, time_zone),
-            f"{prefix}submitted_at__lt": day_start(_next_month(last), time_zone),
-        }
+        submitted_at__gte=day_start(first, time_zone), submitted_at__lt=day_start(_period_end(last, grain), time_zone)
     )
 
 
@@ -62,19 +66,19 @@ def _csat_top(questions: QuerySet[Question]) -> Q:
 
 
 def _cells(
-    responses: QuerySet[Response], *, organisation: Organisation, questions: QuerySet[Question]
+    responses: QuerySet[Response], *, organisation: Organisation, questions: QuerySet[Question], grain: str
 ) -> list[tuple[ResponseRollup, list]]:
-    """The cells of these responses with their dimension statistics, aggregated in the database."""
+    """The month or day cells of these responses with their dimension statistics, aggregated in the database."""
     from .selectors import with_rhetoric_spread
 
     tz = ZoneInfo(organisation.time_zone)
 
-    def month(prefix: str):
-        return Trunc(f"{prefix}submitted_at", "month", output_field=DateTimeField(), tzinfo=tz)
+    def period(prefix: str):
+        return Trunc(f"{prefix}submitted_at", grain, output_field=DateTimeField(), tzinfo=tz)
 
     rows = (
         with_rhetoric_spread(responses)
-        .values(*CELL_FIELDS, month_start=month(""))
+        .values(*CELL_FIELDS, period_start=period(""))
         .annotate(
             responses=Count("pk"),
             promoters=Count("pk", filter=Q(nps__gte=9)),
@@ -98,13 +102,13 @@ def _cells(
     dimension_rows = (
         DimensionScore.objects.using(responses.db)
         .filter(response__in=responses.values("pk"))
-        .values(*(f"response__{name}" for name in CELL_FIELDS), "dimension_id", month_start=month("response__"))
+        .values(*(f"response__{name}" for name in CELL_FIELDS), "dimension_id", period_start=period("response__"))
         .annotate(n=Count("pk"), total=Sum("score"), total_sq=Sum(F("score") * F("score")))
         .order_by()
     )
 
     def key(row: dict, prefix: str = "") -> tuple:
-        return (row["month_start"].astimezone(tz).date(), *(row[prefix + name] for name in CELL_FIELDS))
+        return (row["period_start"].astimezone(tz).date(), *(row[prefix + name] for name in CELL_FIELDS))
 
     dimensions = defaultdict(list)
     for row in dimension_rows:
@@ -114,10 +118,13 @@ def _cells(
     cells = []
     for row in rows:
         cell_key = key(row)
-        figures = {name: value or 0 for name, value in row.items() if name not in CELL_FIELDS and name != "month_start"}
+        figures = {
+            name: value or 0 for name, value in row.items() if name not in CELL_FIELDS and name != "period_start"
+        }
         cell = ResponseRollup(
             organisation_id=organisation.pk,
-            month=cell_key[0],
+            month=cell_key[0].replace(day=1),
+            day=cell_key[0] if grain == "day" else None,
             **dict(zip(CELL_FIELDS, cell_key[1:], strict=True)),
             **figures,
         )
@@ -145,11 +152,13 @@ def response_rollup_rebuild(
         if first is not None or last is not None:
             first = (first or date(1970, 1, 1)).replace(day=1)
             last = (last or date(9998, 12, 1)).replace(day=1)
-            responses = _within_months(responses, first=first, last=last, time_zone=organisation.time_zone)
-            stale = stale.filter(month__gte=first, month__lte=last)
+            responses = _within(responses, first=first, last=last, time_zone=organisation.time_zone)
+            stale = stale.filter(month__gte=first, month__lte=last)  # day cells carry their month too
         stale.delete()
         questions = Question.objects.using(database_alias).filter(questionnaire__organisation=organisation)
-        cells = _cells(responses, organisation=organisation, questions=questions)
+        cells = []
+        for grain in GRAINS:
+            cells += _cells(responses, organisation=organisation, questions=questions, grain=grain)
         _store(cells, using=database_alias)
         return len(cells)
 
@@ -171,27 +180,27 @@ def _cell_lookup(cell: dict) -> dict:
 
 
 def response_rollup_refresh(*, response: Response) -> None:
-    """Recompute the cell one submitted customer response belongs to (in the caller's transaction)."""
+    """Recompute the month and the day cell of one submitted customer response (in the caller's transaction)."""
     if response.status != Response.Status.SUBMITTED or response.respondent_role != RespondentRole.CUSTOMER:
         return
     if response.submitted_at is None:
         return
     using = response._state.db or "default"
     organisation = Organisation.objects.using(using).get(pk=response.organisation_id)
-    month = response.submitted_at.astimezone(ZoneInfo(organisation.time_zone)).date().replace(day=1)
+    day = response.submitted_at.astimezone(ZoneInfo(organisation.time_zone)).date()
     cell = {name: getattr(response, name) for name in CELL_FIELDS}
     lookup = _cell_lookup(cell)
+    in_cell = customer_submitted(organisation_id=organisation.pk, using=using).filter(**lookup)
+    questions = Question.objects.using(using).filter(questionnaire_id=response.questionnaire_id)
     with transaction.atomic(using=using):
-        _cell_lock(using=using, organisation_id=organisation.pk, key=(month, *cell.values()))
-        responses = _within_months(
-            customer_submitted(organisation_id=organisation.pk, using=using).filter(**lookup),
-            first=month,
-            last=month,
-            time_zone=organisation.time_zone,
-        )
-        ResponseRollup.objects.using(using).filter(organisation=organisation, month=month, **lookup).delete()
-        questions = Question.objects.using(using).filter(questionnaire_id=response.questionnaire_id)
-        _store(_cells(responses, organisation=organisation, questions=questions), using=using)
+        for grain, first, stored in (("month", day.replace(day=1), None), ("day", day, day)):
+            _cell_lock(using=using, organisation_id=organisation.pk, key=(grain, first, *cell.values()))
+            responses = _within(in_cell, first=first, last=first, time_zone=organisation.time_zone, grain=grain)
+            ResponseRollup.objects.using(using).filter(
+                organisation=organisation, month=first.replace(day=1), **_cell_lookup({"day": stored}), **lookup
+            ).delete()
+            cells = _cells(responses, organisation=organisation, questions=questions, grain=grain)
+            _store(cells, using=using)
 
 
 # Saves that can change what a submitted response counts for. Every submit path scores the response

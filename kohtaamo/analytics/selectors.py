@@ -14,7 +14,7 @@ a t-interval. A per-response spread keeps the balance an estimate with its own n
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -239,7 +239,7 @@ class Grouping:
 
 @dataclass(frozen=True)
 class Sources:
-    """Where a read takes its responses from: rows (`raw`) and whole months of the rollup (`cells`)."""
+    """Where a read takes its responses from: rows (`raw`) and month and day cells of the rollup (`cells`)."""
 
     raw: QuerySet[Response] | None
     cells: QuerySet[ResponseRollup] | None = None
@@ -253,7 +253,7 @@ class Sources:
 
 
 def _rollup_applies(*, scope: Scope, filters: DashboardFilter, by: str = "", periods: bool = False) -> bool:
-    """The rollup has no person and no day: reads by person, or by week, take the responses."""
+    """The rollup has no person and no week: reads by person, or by week, take the responses."""
     if not getattr(settings, "KOHTAAMO_ANALYTICS_ROLLUP", True):
         return False
     if filters.person is not None or scope.person_id is not None or by == "person":
@@ -265,38 +265,39 @@ def _first_of_next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def response_sources(*, scope: Scope, filters: DashboardFilter, rollup: bool = True) -> Sources:
-    """Whole months inside the filter's dates from the rollup, the days around them from the responses."""
-    if not rollup:
-        return Sources(raw=customer_responses(scope=scope, filters=filters))
+def _period_cells(start: date | None, end: date | None) -> Q:
+    """The cells covering the local days start..end exactly (open ends unbounded): the whole months
+    inside from month cells, the days of the partial months at either edge from day cells."""
     # Whole months: from the first month starting on or after `start`, up to the month `end` completes.
-    first = filters.start if filters.start is None or filters.start.day == 1 else _first_of_next_month(filters.start)
-    after = None if filters.end is None else filters.end + timedelta(days=1)
+    first = start if start is None or start.day == 1 else _first_of_next_month(start)
+    after = None if end is None else end + timedelta(days=1)
     stop = after if after is None or after.day == 1 else after.replace(day=1)
     if first is not None and stop is not None and first >= stop:
+        return Q(day__gte=start, day__lte=end)  # no whole month inside: days only
+    months = Q(day__isnull=True)
+    if first is not None:
+        months &= Q(month__gte=first)
+    if stop is not None:
+        months &= Q(month__lt=stop)
+    if start is not None and start != first:
+        months |= Q(day__gte=start, day__lt=first)
+    if end is not None and after != stop:
+        months |= Q(day__gte=stop, day__lte=end)
+    return months
+
+
+def response_sources(*, scope: Scope, filters: DashboardFilter, rollup: bool = True) -> Sources:
+    """The filter's local days from the rollup's month and day cells (one query), or from the responses."""
+    if not rollup:
         return Sources(raw=customer_responses(scope=scope, filters=filters))
     cells = restrict(ResponseRollup.objects.all(), scope=scope, unit_field="unit", person_field=None)
-    if first is not None:
-        cells = cells.filter(month__gte=first)
-    if stop is not None:
-        cells = cells.filter(month__lt=stop)
-    sources = Sources(raw=None, cells=cells)
+    sources = Sources(raw=None, cells=cells.filter(_period_cells(filters.start, filters.end)))
     if filters.unit is not None:
         sources = sources.narrow(unit__path__startswith=filters.unit.path)
     if filters.channel:
         sources = sources.narrow(channel=filters.channel)
     if filters.touchpoint is not None:
         sources = sources.narrow(touchpoint=filters.touchpoint)
-    edges = []
-    if filters.start is not None and filters.start != first:
-        edges.append(replace(filters, end=first - timedelta(days=1)))
-    if filters.end is not None and stop is not None and after != stop:
-        edges.append(replace(filters, start=stop))
-    if edges:
-        raw = customer_responses(scope=scope, filters=edges[0])
-        if len(edges) == 2:
-            raw = raw | customer_responses(scope=scope, filters=edges[1])
-        sources = Sources(raw=raw, cells=sources.cells)
     return sources
 
 
@@ -490,7 +491,7 @@ def trend(*, scope: Scope, filters: DashboardFilter, basis: MetricBasis | None =
         return Trunc(f"{prefix}submitted_at", granularity, output_field=DateTimeField(), tzinfo=tz)
 
     def month_period(prefix: str):
-        # Rollup cells are months already; quarters are whole months.
+        # Every cell, a day cell too, carries its month; quarters are whole months.
         if granularity == "month":
             return F(f"{prefix}month")
         return Trunc(f"{prefix}month", granularity, output_field=DateField())

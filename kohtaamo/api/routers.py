@@ -40,3 +40,14 @@ ROUTERS.append(("/organisations", development_api.router))
 ROUTERS.append(("/organisations", textanalytics_api.router))
 ROUTERS.append(("/organisations", journeys_api.router))
 ROUTERS.append(("/organisations", organisation.router))
+
+# The submit operation joins the metrics router's /{org}/responses path (see responses.py).
+from kohtaamo.staffexperience import api as staffexperience_api  # noqa: E402
+
+from . import responses  # noqa: E402, F401
+
+ROUTERS.append(("/organisations", staffexperience_api.router))
+
+from kohtaamo.stakeholders import api as stakeholders_api  # noqa: E402
+
+ROUTERS.append(("/organisations", stakeholders_api.router))

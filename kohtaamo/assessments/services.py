@@ -22,6 +22,7 @@ from kohtaamo.feedback.models import Invitation, RespondentRole, Round
 from kohtaamo.instruments.models import Framework, Perspective, pick_language
 from kohtaamo.organisations.models import Customer, Person
 from kohtaamo.organisations.selectors import Scope, people_visible, require_manager
+from kohtaamo.privacy.consent import consents_record_raters
 
 from .models import Assessment, Participant, Rater
 from .questionnaires import perspective_of, questionnaires_create_360
@@ -344,7 +345,9 @@ def customer_raters_add(
         for e in dict.fromkeys(emails)
         if e not in known
     ]
-    return Rater.objects.bulk_create(raters)
+    created = Rater.objects.bulk_create(raters)
+    consents_record_raters(raters=created)
+    return created
 
 
 # -- invitations ------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 reminders) and open links per touchpoint. Expiry is enforced where invitations are answered."""
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -18,6 +16,7 @@ from kohtaamo.instruments.models import pick_language
 from kohtaamo.organisations.models import Customer, Touchpoint
 from kohtaamo.organisations.selectors import scope_from_organisation, touchpoints_visible
 
+from .mailing import email_deliver, templated_email
 from .models import Encounter, Invitation, OpenLink, RespondentRole, Response, Round
 from .selectors import open_links_for
 
@@ -130,22 +129,12 @@ def _message(invitation: Invitation, *, reminder: bool) -> EmailMultiAlternative
             "language": invitation.language,
             "as_customer": invitation.respondent_role == RespondentRole.CUSTOMER,
         }
-        subject = " ".join(render_to_string("feedback/email/invitation_subject.txt", context).split())
-        text = render_to_string("feedback/email/invitation_body.txt", context)
-        html = render_to_string("feedback/email/invitation_body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    return message
+        return templated_email(templates="feedback/email/invitation_", context=context, to=invitation.email)
 
 
 def _deliver(invitation: Invitation, *, reminder: bool) -> str:
     """Send the e-mail; '' on success, else the error to record."""
-    try:
-        _message(invitation, reminder=reminder).send()
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("Invitation %s could not be sent: %s", invitation.pk, exc)
-        return f"{type(exc).__name__}: {exc}"
-    return ""
+    return email_deliver(lambda: _message(invitation, reminder=reminder), what=f"Invitation {invitation.pk}")
 
 
 def invitation_send(*, invitation_id: int, now: datetime | None = None, retry_failed: bool = False) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from kohtaamo.feedback.models import Invitation, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Membership, Organisation, Unit
+from kohtaamo.privacy.consent import consent_record_contact_choice
 
 from .models import ContactPreference, FollowupCase, FollowupRule
 
@@ -296,6 +297,7 @@ def contact_preference_set(*, invitation: Invitation, choice: str) -> ContactPre
     preference, _created = ContactPreference.objects.update_or_create(
         invitation=invitation, defaults={"choice": choice}
     )
+    consent_record_contact_choice(invitation=invitation, choice=choice)
     if choice == ContactPreference.Choice.CONTACT:
         response = Response.objects.filter(invitation=invitation, status=Response.Status.SUBMITTED).first()
         if response is not None:
@@ -318,7 +320,7 @@ def contact_preference_set(*, invitation: Invitation, choice: str) -> ContactPre
 def resurvey_attach(*, response_id: int) -> int:
     """A closed case's customer answered again: record that response as the case's re-survey result."""
     response = Response.objects.select_related("encounter", "invitation").filter(pk=response_id).first()
-    if response is None:
+    if response is None or response.submitted_at is None:  # gone, or not submitted after all
         return 0
     customer = _customer_of(response)
     if customer is None:

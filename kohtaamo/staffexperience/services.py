@@ -3,7 +3,6 @@ the anonymous answer (services in the HackSoft sense: keyword-only, validated, a
 
 import calendar
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kohtaamo.feedback.mailing import email_deliver, templated_email
 from kohtaamo.organisations.models import Organisation, Unit
 from kohtaamo.organisations.selectors import people_visible, scope_from_organisation
 
@@ -150,21 +149,13 @@ def _message(invitation: StaffPulseInvitation, *, reminder: bool) -> EmailMultiA
             "url": answer_url(invitation),
             "reminder": reminder,
         }
-        subject = " ".join(render_to_string("staffexperience/email/subject.txt", context).split())
-        text = render_to_string("staffexperience/email/body.txt", context)
-        html = render_to_string("staffexperience/email/body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    return message
+        return templated_email(templates="staffexperience/email/", context=context, to=invitation.email)
 
 
 def _deliver(invitation: StaffPulseInvitation, *, reminder: bool) -> str:
-    try:
-        _message(invitation, reminder=reminder).send()
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("Staff pulse invitation %s could not be sent: %s", invitation.pk, exc)
-        return f"{type(exc).__name__}: {exc}"[:300]
-    return ""
+    return email_deliver(
+        lambda: _message(invitation, reminder=reminder), what=f"Staff pulse invitation {invitation.pk}"
+    )
 
 
 def staff_pulse_invitations_send(*, period: StaffPulsePeriod, now: datetime | None = None) -> int:
