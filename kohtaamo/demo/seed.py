@@ -172,6 +172,7 @@ FEATURE_SEEDS = (
     ("kohtaamo.demo.stakeholders", "seed_stakeholders"),
     ("kohtaamo.demo.widget", "seed_widget"),
     ("kohtaamo.demo.staffexperience", "seed_staffexperience"),
+    ("kohtaamo.demo.privacy", "seed_privacy"),
 )
 
 
