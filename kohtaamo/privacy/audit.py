@@ -59,6 +59,8 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     # text analytics: transcripts and customer briefings
     "textanalytics:encounter": _route(Action.VIEW, "feedback.encounter", "encounter_id"),
     "textanalytics:briefing": _route(Action.VIEW, "organisations.customer", "customer_id"),
+    # stakeholders: partner contacts (names, e-mails)
+    "stakeholders:partner": _route(Action.VIEW, "stakeholders.partnerorganisation", "partner_id"),
     # exports of response-level data (aggregate-only reports such as maturity and journey maps are not personal)
     "integrations:export": _route(Action.EXPORT, "feedback.response"),
     # API
