@@ -199,15 +199,7 @@ def person_erase(*, person: Person, actor, request=None) -> ErasureResult:
             _admin_log_forget(user)
             AuditEntry.objects.filter(actor=user).update(actor=None, actor_label="")
             _delete(user)
-        result.rows_redacted = text_redact(organisation=organisation, needles=needles)
-        audit_record(
-            organisation=organisation,
-            actor=actor,
-            action=AuditEntry.Action.ERASE,
-            object_type=result.object_type,
-            object_id=result.object_id,
-            request=request,
-        )
+        _erasure_close(organisation=organisation, needles=needles, result=result, actor=actor, request=request)
     return result
 
 
@@ -231,16 +223,21 @@ def customer_erase(*, customer: Customer, actor, request=None) -> ErasureResult:
         _transcripts_delete(encounter_ids=list(encounters.values_list("pk", flat=True)))
         _admin_log_forget(customer)
         _delete(customer)
-        result.rows_redacted = text_redact(organisation=organisation, needles=needles)
-        audit_record(
-            organisation=organisation,
-            actor=actor,
-            action=AuditEntry.Action.ERASE,
-            object_type=result.object_type,
-            object_id=result.object_id,
-            request=request,
-        )
+        _erasure_close(organisation=organisation, needles=needles, result=result, actor=actor, request=request)
     return result
+
+
+def _erasure_close(*, organisation, needles: Needles, result: ErasureResult, actor, request) -> None:
+    """Last steps of every erasure: the name in free text anywhere, then the audit entry."""
+    result.rows_redacted = text_redact(organisation=organisation, needles=needles)
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action=AuditEntry.Action.ERASE,
+        object_type=result.object_type,
+        object_id=result.object_id,
+        request=request,
+    )
 
 
 def _transcripts_delete(*, encounter_ids: list[int]) -> None:
