@@ -12,8 +12,10 @@
   update, leaves cells stale until the next rebuild.
 """
 
+import contextvars
 import zlib
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -208,9 +210,22 @@ def response_rollup_refresh(*, response: Response) -> None:
 RELEVANT_FIELDS = frozenset({"eqi", "nps", "csat", "ces", "respondent_role", *CELL_FIELDS})
 
 
+_deferred = contextvars.ContextVar("rollup_refresh_deferred", default=False)
+
+
+@contextmanager
+def rollup_refresh_deferred():
+    """For bulk writers (the demo seed): no per-response refresh; call response_rollup_rebuild afterwards."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def on_response_saved(sender, instance: Response, created: bool, update_fields=None, **kwargs) -> None:
     """post_save receiver: a scored or re-tagged submitted response refreshes its cell."""
-    if created or kwargs.get("raw"):
+    if created or kwargs.get("raw") or _deferred.get():
         return  # scoring saves the response again once its answers are in
     if update_fields is not None:
         names = set(update_fields) | {f"{name}_id" for name in update_fields}

@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kohtaamo.analytics.rollup import response_rollup_rebuild
+from kohtaamo.analytics.rollup import response_rollup_rebuild, rollup_refresh_deferred
 from kohtaamo.feedback.models import Encounter, Invitation, OpenLink, Response, Round
 from kohtaamo.feedback.services import pulse_programme_ensure
 from kohtaamo.instruments.models import Questionnaire
@@ -192,10 +192,11 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2026, scale: float = 1
     if created:
         now = now or timezone.now()
         rng = random.Random(seed)
-        bank = _organisation_seed(rng, spec=BANK, scale=scale, now=now)
-        cafe = _organisation_seed(rng, spec=CAFE, scale=scale, now=now)
-        _logins_create(bank, cafe)
-        _features_seed(organisation=bank.organisation, now=now, seed=seed)
+        with rollup_refresh_deferred():
+            bank = _organisation_seed(rng, spec=BANK, scale=scale, now=now)
+            cafe = _organisation_seed(rng, spec=CAFE, scale=scale, now=now)
+            _logins_create(bank, cafe)
+            _features_seed(organisation=bank.organisation, now=now, seed=seed)
         # Some seeds adjust responses in bulk; the dashboard's rollup is rebuilt from what they left.
         for seeded in (bank.organisation, cafe.organisation):
             response_rollup_rebuild(organisation=seeded)
