@@ -12,3 +12,11 @@ STORAGES = {
     "default": {"BACKEND": "kohtaamo.deployment.storage.DatabaseStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not Django's in-memory default: an in-memory database makes the live server share one
+    # connection across its request threads, so concurrent requests (an autosave racing a submit) would
+    # interleave inside each other's transactions, which never happens in production. The pid keeps
+    # parallel test runs apart; the environment passes the name on to subprocesses.
+    os.environ.setdefault("KOHTAAMO_TEST_SQLITE", f"/tmp/kohtaamo-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["KOHTAAMO_TEST_SQLITE"]}  # noqa: F405
