@@ -24,6 +24,7 @@ from kohtaamo.api.models import ApiToken
 from kohtaamo.feedback.ingest import questionnaire_shape
 from kohtaamo.feedback.models import Answer, Response
 from kohtaamo.feedback.scoring import scores_compute
+from tests.test_synthetic_rollup import assert_cells_count_every_response_once
 
 SUBMISSIONS = 120
 CLIENTS = 8
@@ -169,3 +170,5 @@ def test_kill_in_the_middle_of_a_burst_loses_and_duplicates_nothing(transactiona
     assert Answer.objects.filter(organisation=world.organisation).count() == sum(
         len(body["answers"]) for body in submissions.values()
     )
+    # The dashboard counts each of them once: their rollup entries were written in the same statement.
+    assert_cells_count_every_response_once(world.organisation)

@@ -1,21 +1,25 @@
 """Keeping the dashboard's rollup (models.py) equal to what the submitted responses say.
 
-- Each response counts in two cells: its month's and its day's (models.py). Both are kept alike.
+- The rollup may hold several rows for one cell: readers add them up (sums of sufficient statistics
+  add). That lets a new response be counted without touching a shared row.
+- Counting a new response (`response_rollup_count`, and the API's one-statement write) appends a month
+  entry and a day entry of that response alone, in the submit transaction: inserts only, so concurrent
+  submits never wait for each other on a hot cell. `response_rollup_compact` later merges the entries
+  of each cell into one row (run by the `rollup_compact` command), summing exactly what it deletes.
 - `response_rollup_rebuild` recomputes an organisation's cells (all, or some months) from the responses;
-  the `rollup_rebuild` command runs it. Bulk loads that bypass model saves call it when they finish.
-- Every scored submit refreshes its own two cells in the submit transaction (`response_rollup_refresh`,
-  connected in apps.py). A refresh recomputes the whole cell from the responses rather than adding
-  to it, so scoring a response twice never counts it twice; on PostgreSQL a transaction-scoped
-  advisory lock per cell makes concurrent submits to one cell recompute one after the other, each
-  seeing the ones committed before it.
+  the `rollup_rebuild` command runs it.
+- A later change to a counted response (re-scoring, a new unit) recomputes its two cells from the
+  responses (`response_rollup_refresh`, on post_save). On PostgreSQL a recompute or rebuild first locks
+  the rollup tables against writers, so no entry can be appended between its delete and its count.
 - Deleting responses, or moving a submitted response to another unit or month with a queryset
   update, leaves cells stale until the next rebuild.
 """
 
 import contextvars
-import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +28,8 @@ from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum
 from django.db.models.functions import Trunc
 
 from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
-from kohtaamo.instruments.models import Question
+from kohtaamo.feedback.scoring import ResponseScores
+from kohtaamo.instruments.models import Dimension, Question
 from kohtaamo.organisations.models import Organisation
 
 from .models import DimensionRollup, ResponseRollup
@@ -33,6 +38,7 @@ from .periods import day_start
 CELL_FIELDS = ("unit_id", "channel", "touchpoint_id", "questionnaire_id")
 CES_EASY_FROM = 5
 GRAINS = ("month", "day")  # a month cell (day empty) and a day cell per response
+RHETORIC_COUNT = 3  # ethos, pathos, logos: the spread needs all three
 
 
 def customer_submitted(*, organisation_id: int, using: str = "default") -> QuerySet[Response]:
@@ -149,6 +155,7 @@ def response_rollup_rebuild(
 ) -> int:
     """Recompute the organisation's cells (only the local months first..last when given); returns the count."""
     with transaction.atomic(using=database_alias):
+        _lock_against_writers(using=database_alias)
         responses = customer_submitted(organisation_id=organisation.pk, using=database_alias)
         stale = ResponseRollup.objects.using(database_alias).filter(organisation=organisation)
         if first is not None or last is not None:
@@ -165,13 +172,15 @@ def response_rollup_rebuild(
         return len(cells)
 
 
-def _cell_lock(*, using: str, organisation_id: int, key: tuple) -> None:
+def _lock_against_writers(*, using: str) -> None:
+    """PostgreSQL: wait for transactions appending entries to finish and keep new ones out until commit.
+    SHARE ROW EXCLUSIVE conflicts with every insert and delete and with itself, not with readers."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return  # SQLite writes one transaction at a time anyway
-    digest = zlib.crc32(repr(key).encode()) & 0x7FFFFFFF
+    tables = f"{ResponseRollup._meta.db_table}, {DimensionRollup._meta.db_table}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [organisation_id, digest])
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")  # noqa: S608 - model table names
 
 
 def _cell_lookup(cell: dict) -> dict:
@@ -195,14 +204,198 @@ def response_rollup_refresh(*, response: Response) -> None:
     in_cell = customer_submitted(organisation_id=organisation.pk, using=using).filter(**lookup)
     questions = Question.objects.using(using).filter(questionnaire_id=response.questionnaire_id)
     with transaction.atomic(using=using):
+        _lock_against_writers(using=using)
         for grain, first, stored in (("month", day.replace(day=1), None), ("day", day, day)):
-            _cell_lock(using=using, organisation_id=organisation.pk, key=(grain, first, *cell.values()))
             responses = _within(in_cell, first=first, last=first, time_zone=organisation.time_zone, grain=grain)
             ResponseRollup.objects.using(using).filter(
                 organisation=organisation, month=first.replace(day=1), **_cell_lookup({"day": stored}), **lookup
             ).delete()
             cells = _cells(responses, organisation=organisation, questions=questions, grain=grain)
             _store(cells, using=using)
+
+
+# Counting one new response: its own entries, computed from its scores without reading the database.
+
+
+@dataclass(frozen=True)
+class CountingRules:
+    """What a questionnaire version decides about counting: the top of its CSAT scale (CSAT's top two
+    boxes count as satisfied) and which of its dimensions are ethos, pathos and logos."""
+
+    csat_high: int | None
+    rhetoric_ids: frozenset[int]
+
+
+def counting_rules_of(questions: Iterable[Question]) -> CountingRules:
+    """The rules of a questionnaire version's questions (items and their dimensions prefetched)."""
+    scored = [(q, q.item.dimensions.all()) for q in questions if q.item is not None]
+    highs = [q.scale_max for q, dimensions in scored if any(d.code == "csat" for d in dimensions)]
+    rhetoric = {d.pk for _q, dimensions in scored for d in dimensions if d.group == Dimension.Group.RHETORIC}
+    return CountingRules(csat_high=min(highs, default=None), rhetoric_ids=frozenset(rhetoric))
+
+
+def counting_rules(*, questionnaire_id: int, using: str = "default") -> CountingRules:
+    """The rules read from the database (two small queries); the API keeps them with its questionnaire copy."""
+    questions = (
+        Question.objects.using(using)
+        .filter(questionnaire_id=questionnaire_id, item__isnull=False)
+        .select_related("item")
+        .prefetch_related("item__dimensions")
+    )
+    return counting_rules_of(questions)
+
+
+def _counts(condition: bool) -> int:
+    return 1 if condition else 0
+
+
+def response_entries(
+    *, response: Response, scores: ResponseScores, rules: CountingRules, time_zone: str
+) -> list[tuple[ResponseRollup, list[DimensionRollup]]]:
+    """The month entry and the day entry of one submitted customer response (unsaved), with the same
+    statistics `_cells` would aggregate for it; none for a response the dashboard does not count."""
+    if response.status != Response.Status.SUBMITTED or response.respondent_role != RespondentRole.CUSTOMER:
+        return []
+    day = response.submitted_at.astimezone(ZoneInfo(time_zone)).date()
+    nps, csat, ces, eqi = scores.nps, scores.csat, scores.ces, scores.eqi
+    rhetoric = [s.score for d, s in scores.dimension_scores.items() if d in rules.rhetoric_ids]
+    spread = max(rhetoric) - min(rhetoric) if len(rhetoric) == RHETORIC_COUNT else None
+    figures = {
+        "responses": 1,
+        "promoters": _counts(nps is not None and nps >= 9),
+        "passives": _counts(nps is not None and 7 <= nps <= 8),
+        "detractors": _counts(nps is not None and nps <= 6),
+        "csat_n": _counts(csat is not None),
+        "csat_top": _counts(csat is not None and rules.csat_high is not None and csat >= rules.csat_high - 1),
+        "ces_n": _counts(ces is not None),
+        "ces_sum": ces or 0,
+        "ces_sq": (ces or 0) ** 2,
+        "ces_easy": _counts(ces is not None and ces >= CES_EASY_FROM),
+        "eqi_n": _counts(eqi is not None),
+        "eqi_sum": eqi or 0.0,
+        "eqi_sq": (eqi or 0.0) ** 2,
+        "balance_n": _counts(spread is not None),
+        "balance_sum": spread or 0.0,
+        "balance_sq": (spread or 0.0) ** 2,
+    }
+    entries = []
+    for stored_day in (None, day):
+        entry = ResponseRollup(
+            organisation_id=response.organisation_id,
+            month=day.replace(day=1),
+            day=stored_day,
+            **{name: getattr(response, name) for name in CELL_FIELDS},
+            **figures,
+        )
+        dimensions = [
+            DimensionRollup(
+                organisation_id=response.organisation_id, dimension_id=d, n=1, total=s.score, total_sq=s.score**2
+            )
+            for d, s in sorted(scores.dimension_scores.items())
+        ]
+        entries.append((entry, dimensions))
+    return entries
+
+
+def response_rollup_count(
+    *, response: Response, scores: ResponseScores, rules: CountingRules | None = None, time_zone: str | None = None
+) -> None:
+    """Count a response that was just submitted: append its entries in the caller's transaction."""
+    if _deferred.get():
+        return  # a bulk writer rebuilds the rollup when it finishes
+    using = response._state.db or "default"
+    if rules is None:
+        rules = counting_rules(questionnaire_id=response.questionnaire_id, using=using)
+    if time_zone is None:
+        organisations = Organisation.objects.using(using)
+        time_zone = organisations.values_list("time_zone", flat=True).get(pk=response.organisation_id)
+    _store(response_entries(response=response, scores=scores, rules=rules, time_zone=time_zone), using=using)
+
+
+def response_rollup_count_many(*, organisation: Organisation, responses: QuerySet[Response]) -> int:
+    """Count a set of newly stored responses (a bulk import) by aggregating them in the database."""
+    questions = Question.objects.using(responses.db).filter(questionnaire__organisation=organisation)
+    cells = []
+    for grain in GRAINS:
+        cells += _cells(responses, organisation=organisation, questions=questions, grain=grain)
+    _store(cells, using=responses.db)
+    return len(cells)
+
+
+# Compaction: one row per cell again.
+
+_KEY = ("organisation_id", "month", "day", "unit_id", "channel", "touchpoint_id", "questionnaire_id")
+_FIGURES = tuple(f.column for f in ResponseRollup._meta.concrete_fields if f.column not in {"id", *_KEY})
+COMPACT_CHUNK = 5000
+
+
+def _delete_returning(cursor, table: str, column: str, ids: list[int], returning: tuple[str, ...]) -> list[tuple]:
+    marks = ", ".join(["%s"] * len(ids))
+    cursor.execute(
+        f"DELETE FROM {table} WHERE {column} IN ({marks}) RETURNING {', '.join(returning)}",  # noqa: S608
+        ids,
+    )
+    return cursor.fetchall()
+
+
+def _merge_chunk(*, ids: list[int], using: str) -> int:
+    """Replace these rows by one row per cell holding their sums. Sums only what this transaction itself
+    deleted, so a concurrent compaction of the same rows cannot count them twice."""
+    # Cells before their dimension rows, as every writer takes the two tables (no lock-order deadlock);
+    # the foreign key is checked at commit, when both are gone.
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cell_rows = _delete_returning(cursor, ResponseRollup._meta.db_table, "id", ids, ("id", *_KEY, *_FIGURES))
+        dimension_columns = ("cell_id", "dimension_id", "n", "total", "total_sq")
+        dimension_rows = _delete_returning(cursor, DimensionRollup._meta.db_table, "cell_id", ids, dimension_columns)
+        key_of, merged = {}, {}
+        for row in cell_rows:
+            key = row[1 : 1 + len(_KEY)]
+            key_of[row[0]] = key
+            figures = merged.setdefault(key, [0] * len(_FIGURES))
+            for i, value in enumerate(row[1 + len(_KEY) :]):
+                figures[i] += value
+        dimension_sums = defaultdict(lambda: defaultdict(lambda: [0, 0.0, 0.0]))  # cell key -> dimension -> sums
+        for cell_id, dimension_id, n, total, total_sq in dimension_rows:
+            if cell_id in key_of:
+                sums = dimension_sums[key_of[cell_id]][dimension_id]
+                sums[0], sums[1], sums[2] = sums[0] + n, sums[1] + total, sums[2] + total_sq
+        cells = []
+        for key, figures in merged.items():
+            fields = dict(zip(_KEY, key, strict=True)) | dict(zip(_FIGURES, figures, strict=True))
+            dimensions = [
+                DimensionRollup(organisation_id=key[0], dimension_id=d, n=n, total=t, total_sq=q)
+                for d, (n, t, q) in sorted(dimension_sums[key].items())
+            ]
+            cells.append((ResponseRollup(**_period_dates(fields)), dimensions))
+        _store(cells, using=using)
+    return len(cell_rows) - len(cells)
+
+
+def _period_dates(fields: dict) -> dict:
+    """SQLite's cursor returns dates as text; the model wants dates."""
+    for name in ("month", "day"):
+        if isinstance(fields[name], str):
+            fields[name] = date.fromisoformat(fields[name])
+    return fields
+
+
+def response_rollup_compact(*, organisation: Organisation | None = None, using: str = "default") -> int:
+    """Merge the entries of every cell that has more than one row; returns how many rows went."""
+    rows = ResponseRollup.objects.using(using)
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    key_fields = [name.removesuffix("_id") if name.endswith("_id") else name for name in _KEY]
+    crowded = rows.values(*key_fields).annotate(rows=Count("pk")).filter(rows__gt=1).order_by()
+    removed, ids = 0, []
+    for key in crowded.iterator():
+        key.pop("rows")
+        ids += rows.filter(**_cell_lookup(key)).values_list("pk", flat=True)
+        if len(ids) >= COMPACT_CHUNK:
+            removed += _merge_chunk(ids=ids, using=using)
+            ids = []
+    if ids:
+        removed += _merge_chunk(ids=ids, using=using)
+    return removed
 
 
 # Saves that can change what a submitted response counts for. Every submit path scores the response

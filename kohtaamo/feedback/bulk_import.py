@@ -40,9 +40,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kohtaamo.analytics.rollup import response_rollup_count_many
 from kohtaamo.instruments.models import Question
 from kohtaamo.organisations.models import Language, Organisation
 from kohtaamo.organisations.selectors import Scope, scope_from_organisation, touchpoints_visible
@@ -364,6 +366,7 @@ class _Rollback(Exception):
 
 class _OrmWriter:
     def __init__(self, *, organisation: Organisation, round_: Round, plan: _Plan):
+        self.organisation = organisation
         self.organisation_id = organisation.pk
         self.round = round_
         self.plan = plan
@@ -437,6 +440,8 @@ class _OrmWriter:
             ]
         Answer.objects.bulk_create(answers, batch_size=500)
         DimensionScore.objects.bulk_create(scores, batch_size=500)
+        counted = Response.objects.filter(pk__in=[response.pk for response, _v, _s in responses])
+        response_rollup_count_many(organisation=self.organisation, responses=counted)
         return len(batch)
 
 
@@ -456,6 +461,7 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 class _PostgresWriter:
     def __init__(self, *, organisation: Organisation, round_: Round, plan: _Plan):
+        self.organisation = organisation
         self.organisation_id = organisation.pk
         self.round = round_
         self.plan = plan
@@ -497,6 +503,8 @@ class _PostgresWriter:
                 return 0
             for statement, params in self._insert_statements():
                 cursor.execute(statement, params)
+        imported = Response.objects.filter(pk__in=RawSQL("SELECT response_id FROM bulk_scored", ()))  # noqa: S611
+        response_rollup_count_many(organisation=self.organisation, responses=imported)
         return count
 
     @staticmethod

@@ -13,6 +13,7 @@ first one's row. The same key with a different submission is a conflict.
 
 import uuid
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kohtaamo.analytics.models import DimensionRollup, ResponseRollup
+from kohtaamo.analytics.rollup import CountingRules, counting_rules_of, response_entries, response_rollup_count
 from kohtaamo.instruments.models import Question
 from kohtaamo.organisations.models import Language
 from kohtaamo.organisations.selectors import Scope, restrict, touchpoints_visible
@@ -69,6 +72,7 @@ class QuestionnaireShape:
     by_reference: dict[str, int]  # question id (as text) and item code -> question id
     scored: tuple[ScoredQuestion, ...]
     dimension_codes: dict[int, str]
+    rules: CountingRules  # how the dashboard's rollup counts its responses
 
 
 _frozen_shapes: dict[int, QuestionnaireShape] = {}
@@ -99,7 +103,7 @@ def questionnaire_shape(*, questionnaire_id: int) -> QuestionnaireShape:
         if q.item is not None
     )
     codes = {dimension_id: code for q in scored for dimension_id, code in q.dimensions}
-    return QuestionnaireShape(questionnaire_id, questions, by_reference, scored, codes)
+    return QuestionnaireShape(questionnaire_id, questions, by_reference, scored, codes, counting_rules_of(questions))
 
 
 def _remember_frozen(shape: QuestionnaireShape) -> None:
@@ -317,7 +321,9 @@ def _scores(clean: CleanSubmission) -> ResponseScores:
     return scores_compute(questions=list(clean.shape.scored), values=scale_values)
 
 
-def _unsaved(*, scope: Scope, clean: CleanSubmission) -> tuple[Response, list[Answer], list[DimensionScore]]:
+def _unsaved(
+    *, scope: Scope, clean: CleanSubmission
+) -> tuple[Response, list[Answer], list[DimensionScore], ResponseScores]:
     scores = _scores(clean)
     organisation_id = scope.organisation.pk
     response = Response(
@@ -355,7 +361,7 @@ def _unsaved(*, scope: Scope, clean: CleanSubmission) -> tuple[Response, list[An
         )
         for dimension_id, score in scores.dimension_scores.items()
     ]
-    return response, answers, rows
+    return response, answers, rows, scores
 
 
 def _write_orm(response: Response, answers: list[Answer], rows: list[DimensionScore]) -> None:
@@ -373,23 +379,41 @@ def _insert_columns(model, objects: list) -> tuple[list[str], list[list]]:
     return [f.column for f in fields], values
 
 
-def _write_postgres(response: Response, answers: list[Answer], rows: list[DimensionScore]) -> None:
-    """The response, its answers and its scores in one statement: one round trip, atomic by itself."""
+def _insert_part(alias: str, model, objects: list, parent: tuple[str, str] | None) -> tuple[str, list]:
+    """One `alias AS (INSERT ...)` of a WITH clause: the objects' columns travel as arrays; the parent's
+    foreign key column (`parent` = (column, parent alias)) takes the id of every row the parent inserted."""
+    columns, values = _insert_columns(model, objects)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    kept = [i for i, c in enumerate(columns) if parent is None or c != parent[0]]
+    arrays = ", ".join(f"%s::{fields[i].db_type(connection)}[]" for i in kept)
+    aliases = ", ".join(columns[i] for i in kept)
+    select = ", ".join("p.id" if parent and c == parent[0] else f"x.{c}" for c in columns)
+    source = f"{parent[1]} AS p, " if parent else ""
+    sql = (
+        f"{alias} AS (INSERT INTO {model._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - names from models
+        f" SELECT {select} FROM {source}unnest({arrays}) AS x({aliases}) RETURNING id)"
+    )
+    return sql, [[row[i] for row in values] for i in kept]
+
+
+def _write_postgres(
+    response: Response, answers: list[Answer], rows: list[DimensionScore], entries: list[tuple[ResponseRollup, list]]
+) -> None:
+    """The response, its answers, its scores and its rollup entries in one statement: one round trip,
+    atomic by itself."""
     response_columns, (response_values,) = _insert_columns(Response, [response])
     parts, params = [], list(response_values)
-    for name, model, children in (("a", Answer, answers), ("d", DimensionScore, rows)):
-        columns, values = _insert_columns(model, children)
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        # Every column but response_id travels as an array; response_id comes from the response row.
-        kept = [i for i, c in enumerate(columns) if c != "response_id"]
-        arrays = ", ".join(f"%s::{fields[i].db_type(connection)}[]" for i in kept)
-        aliases = ", ".join(columns[i] for i in kept)
-        select = ", ".join("r.id" if c == "response_id" else f"x.{c}" for c in columns)
-        parts.append(
-            f"{name} AS (INSERT INTO {model._meta.db_table} ({', '.join(columns)})"  # noqa: S608 - names from models
-            f" SELECT {select} FROM r, unnest({arrays}) AS x({aliases}))"
-        )
-        params += [[row[i] for row in values] for i in kept]
+    children = [("a", Answer, answers, ("response_id", "r")), ("d", DimensionScore, rows, ("response_id", "r"))]
+    if entries:
+        # Both entries (month and day) carry the same dimension rows: each is inserted once per entry.
+        children += [
+            ("c", ResponseRollup, [entry for entry, _ in entries], None),
+            ("cd", DimensionRollup, entries[0][1], ("cell_id", "c")),
+        ]
+    for alias, model, objects, parent in children:
+        sql, arrays = _insert_part(alias, model, objects, parent)
+        parts.append(sql)
+        params += arrays
     placeholders = ", ".join(["%s"] * len(response_columns))
     sql = (
         f"WITH r AS (INSERT INTO {Response._meta.db_table} ({', '.join(response_columns)})"  # noqa: S608
@@ -404,14 +428,21 @@ def _write_postgres(response: Response, answers: list[Answer], rows: list[Dimens
 
 
 def _write(*, scope: Scope, clean: CleanSubmission) -> StoredResponse:
-    response, answers, rows = _unsaved(scope=scope, clean=clean)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Autocommit: one statement is its own transaction, committed when it returns.
-        _write_postgres(response, answers, rows)
-        announce_submitted(response=response)
+    response, answers, rows, scores = _unsaved(scope=scope, clean=clean)
+    if connection.vendor == "postgresql":
+        entries = response_entries(
+            response=response, scores=scores, rules=clean.shape.rules, time_zone=scope.organisation.time_zone
+        )
+        # In autocommit the one statement is its own transaction, committed when it returns.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            _write_postgres(response, answers, rows, entries)
+            announce_submitted(response=response)
     else:
         with transaction.atomic():
-            (_write_postgres if connection.vendor == "postgresql" else _write_orm)(response, answers, rows)
+            _write_orm(response, answers, rows)
+            response_rollup_count(
+                response=response, scores=scores, rules=clean.shape.rules, time_zone=scope.organisation.time_zone
+            )
             announce_submitted(response=response)
     return StoredResponse(response, rows, clean.shape.dimension_codes, created=True)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kohtaamo.analytics.rollup import response_rollup_count, rollup_refresh_deferred
 from kohtaamo.instruments.models import Question
 
 from .models import Answer, Encounter, Invitation, OpenLink, RespondentRole, Response, Round
@@ -71,7 +72,7 @@ def response_record(
             for qid, value in answers.items()
         ]
     )
-    response_score(response=response)
+    _score_new(response=response)
     announce_submitted(response=response)
     return response
 
@@ -98,6 +99,13 @@ def _keys_match(stored: uuid.UUID, posted: str) -> bool:
         return uuid.UUID(str(posted)) == stored
     except ValueError:
         return False
+
+
+def _score_new(*, response: Response) -> None:
+    """Score a response that has just become submitted and count it in the dashboard's rollup."""
+    with rollup_refresh_deferred():  # a new response is counted by appending, not by recomputing its cell
+        scores = response_score(response=response)
+    response_rollup_count(response=response, scores=scores)
 
 
 def _draft_locked(*, response: Response, key: str) -> Response:
@@ -216,7 +224,7 @@ def response_submit(*, response: Response, key: str, raw_answers: Mapping[int, s
         draft.status = Response.Status.SUBMITTED
         draft.submitted_at = now
         draft.save(update_fields=["status", "submitted_at", "updated_at"])
-        response_score(response=draft)
+        _score_new(response=draft)
         announce_submitted(response=draft)
         if draft.invitation_id is not None:
             Invitation.objects.filter(pk=draft.invitation_id).update(

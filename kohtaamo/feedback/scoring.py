@@ -127,7 +127,7 @@ def scored_questions(*, questionnaire_id: int) -> list[ScoredQuestion]:
     ]
 
 
-def response_score(*, response) -> None:
+def response_score(*, response) -> ResponseScores:
     """Compute and store a submitted response's scores. Runs inside the submit transaction."""
     from .models import DimensionScore  # local: models import this module's constants
 
@@ -152,3 +152,4 @@ def response_score(*, response) -> None:
     response.eqi = scores.eqi
     response.has_comment = response.answers.exclude(text="").exists()
     response.save(update_fields=["nps", "csat", "ces", "eqi", "has_comment"])
+    return scores
