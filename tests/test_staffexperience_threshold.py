@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from kohtaamo.organisations.selectors import scope_for
 from kohtaamo.staffexperience.selectors import staff_results
@@ -149,6 +150,29 @@ def test_page_shows_the_same_cells_and_comments_only_with_shown_groups(client, w
     assert "Acme Centre</h3>" not in comments and "Acme Harbour</h3>" not in comments
 
 
+def _pdf_text(client, org: str, **query) -> str:
+    reply = client.get(
+        reverse("staffexperience:results_pdf", kwargs={"org": org}), query, headers={"accept-language": "en"}
+    )
+    assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(reply.content)).pages)
+
+
+def test_pdf_shows_the_page_cells_and_comments_under_the_same_plan(client, world, period):
+    client.force_login(world.cx_lead)
+    text = _pdf_text(client, "acme", period=period.pk)
+    assert period.label in text
+    assert "n = 10" in text and "n = 4" in text
+    assert "n = 8" not in text and "n = 2" not in text
+    assert "hidden" in text
+    # Comments only under shown units: the region's before the team's, the team's own after its heading.
+    comments = text.split("Comments", 1)[1]
+    assert comments.index("Kiitos tiimille") < comments.index("Enemmän aikaa asiakkaille")
+    client.force_login(world.manager)  # a unit manager's PDF keeps to their subtree, with the same plan
+    text = _pdf_text(client, "acme")
+    assert "n = 4" in text and "n = 10" not in text and "Acme South" not in text
+
+
 def test_unit_manager_sees_only_their_subtree_with_the_same_plan(client, world, period):
     client.force_login(world.manager)
     cells = _csv_cells(client, "acme")
@@ -167,14 +191,14 @@ def test_raised_threshold_hides_more(world, period):
 @pytest.mark.parametrize("who", ["employee"])
 def test_employees_see_no_staff_results(client, world, period, who):
     client.force_login(getattr(world, who))
-    for name in ("index", "export_csv", "chain"):
+    for name in ("index", "export_csv", "results_pdf", "chain"):
         assert client.get(reverse(f"staffexperience:{name}", kwargs={"org": "acme"})).status_code == 403
     assert client.get("/api/v1/organisations/acme/staff-pulse/results").status_code == 403
 
 
 def test_other_organisation_reads_nothing(client, world, other_world, period):
     client.force_login(other_world.admin)
-    for name in ("index", "export_csv", "chain", "schedule"):
+    for name in ("index", "export_csv", "results_pdf", "chain", "schedule"):
         assert client.get(reverse(f"staffexperience:{name}", kwargs={"org": "acme"})).status_code == 404
     for route in ("results", "periods", "chain"):
         assert client.get(f"/api/v1/organisations/acme/staff-pulse/{route}").status_code == 404

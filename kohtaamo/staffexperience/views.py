@@ -2,13 +2,15 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kohtaamo.organisations.decorators import organisation_view
 from kohtaamo.organisations.selectors import units_visible
+from kohtaamo.reports.pdf import pdf_render, pdf_response
 
 from . import charts
 from .chain import MEASURES, chain_levels, chain_report
@@ -24,8 +26,8 @@ def _reader(request) -> None:
     require_reader(request.scope)
 
 
-@organisation_view
-def index(request):
+def _results_context(request) -> dict:
+    """The page's context: the chosen period (default the latest) with the trend of the periods before it."""
     _reader(request)
     scope = request.scope
     periods = list(periods_for(scope=scope))
@@ -42,7 +44,23 @@ def index(request):
             "comments": comment_groups(scope=scope, results=results, period=selected),
             "invited": results.invited.get(selected.pk, 0),
         }
-    return render(request, "staffexperience/index.html", context)
+    return context
+
+
+@organisation_view
+def index(request):
+    return render(request, "staffexperience/index.html", _results_context(request))
+
+
+@organisation_view
+def results_pdf(request):
+    """The page's figures and comments as a PDF, under the same threshold plan."""
+    context = _results_context(request)
+    if "selected" not in context:
+        raise Http404
+    pdf = pdf_render(template="staffexperience/results_pdf.html", context=context, request=request)
+    slug, period = request.scope.organisation.slug, context["selected"].label
+    return pdf_response(pdf=pdf, filename=f"staff-pulse-{slug}-{slugify(period)}.pdf")
 
 
 @organisation_view(managers_only=True)
