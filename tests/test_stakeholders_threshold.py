@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from kohtaamo.stakeholders.periods import period_containing
 from kohtaamo.stakeholders.selectors import side_by_side
@@ -188,6 +189,21 @@ def test_small_units_are_hidden_with_the_fewer_than_label(client, world, rounds)
     assert world.team.pk not in page  # no answers at all: not listed
     assert api[world.region.pk]["n"] == 6 and api[world.region.pk]["value"] == pytest.approx(75)
     assert rows[world.branch.pk]["hidden_below_threshold"] == "yes" and api[world.branch.pk]["hidden"]
+
+
+@pytest.mark.django_db
+def test_the_pdf_hides_what_the_page_hides(client, world, rounds):
+    answers_add(
+        [(rounds[world.branch.pk], [100.0] * 4), (rounds[world.other_branch.pk], [0.0, 50.0])], submitted_at=MOMENT
+    )
+    client.force_login(world.admin)
+    reply = client.get(f"/o/acme/stakeholders/side-by-side.pdf?period={PERIOD.code}", HTTP_ACCEPT_LANGUAGE="en")
+    assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(reply.content)).pages)
+    assert "75.0 (31.1–100.0) n = 6" in text  # the region, as on the page
+    assert text.count("fewer than 3 answers") >= 2 * 7  # Centre and Harbour: EQI and five elements, answers
+    assert "n = 4" not in text and "n = 2" not in text
+    assert client.get("/o/acme/stakeholders/side-by-side.pdf?period=2025-Q9").status_code == 400
 
 
 @pytest.mark.django_db

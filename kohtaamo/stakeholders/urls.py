@@ -6,6 +6,7 @@ app_name = "stakeholders"
 urlpatterns = [
     path("", views.index, name="index"),
     path("side-by-side.csv", views.export_csv, name="export_csv"),
+    path("side-by-side.pdf", views.export_pdf, name="export_pdf"),
     path("partners/", views.partners, name="partners"),
     path("partners/<int:partner_id>/", views.partner, name="partner"),
     path("partners/<int:partner_id>/import/", views.partner_import, name="partner_import"),
