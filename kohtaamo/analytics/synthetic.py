@@ -189,7 +189,11 @@ def organisation_synthesise(
     return report
 
 
-def _analyse(writer: BulkWriter, models=(Customer, Encounter, Response, Answer, DimensionScore)) -> None:
+# The unit tree too: the dashboard filters on unit paths, and a new tree has no statistics yet.
+LOADED = (Unit, Person, Touchpoint, Customer, Encounter, Response, Answer, DimensionScore)
+
+
+def _analyse(writer: BulkWriter, models=LOADED) -> None:
     """Fresh planner statistics after a bulk load, so the first dashboard query is planned well."""
     if writer.vendor != "postgresql":
         return
