@@ -1,12 +1,14 @@
 """New responses reach the dashboard's rollup by appending entries (API, bulk import); compaction merges
 them into one row per cell with the figures unchanged and equal to a rebuild from the responses."""
 
+import io
 import math
 import random
 import uuid
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from kohtaamo.analytics import selectors
@@ -101,7 +103,9 @@ def test_api_submits_reach_the_dashboard_and_compaction_keeps_the_figures(client
         figures[name] = rollup
 
     # Compaction merges them; nothing read changes and the cells equal a rebuild from the responses.
-    removed = response_rollup_compact(organisation=world.organisation)
+    out = io.StringIO()
+    call_command("rollup_compact", organisation="acme", stdout=out)
+    removed = int(out.getvalue().split()[0])
     crowded = ResponseRollup.objects.values(*KEY).annotate(rows=Count("pk")).filter(rows__gt=1)
     assert removed > 0 and not crowded.exists()
     assert_cells_count_every_response_once(world.organisation)
@@ -112,6 +116,8 @@ def test_api_submits_reach_the_dashboard_and_compaction_keeps_the_figures(client
     response_rollup_rebuild(organisation=world.organisation)
     _assert_same_cells(compacted, _cells_by_key(world.organisation))
     assert not DimensionRollup.objects.filter(cell__isnull=True).exists()
+    with pytest.raises(CommandError):
+        call_command("rollup_compact", organisation="nobody", stdout=out)
 
 
 @pytest.mark.django_db
