@@ -129,6 +129,9 @@ if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["kohtaamo.deployment.routing.ReplicaRouter"]
 # How long a browser that changed something keeps reading from the primary (longer than replica lag).
 KOHTAAMO_REPLICA_PIN_SECONDS = int(os.environ.get("KOHTAAMO_REPLICA_PIN_SECONDS", "15"))
+# At most this often per app process and organisation, a submit enqueues the merging of the dashboard
+# rollup's appended entries (0 = off; then run `manage.py rollup_compact` from cron).
+KOHTAAMO_ROLLUP_COMPACT_SECONDS = int(os.environ.get("KOHTAAMO_ROLLUP_COMPACT_SECONDS", "300")) or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new passwords use it and older hashes are rehashed with it at the next login.

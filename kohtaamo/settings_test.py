@@ -8,6 +8,7 @@ from kohtaamo.settings import *  # noqa: E402,F403
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+KOHTAAMO_ROLLUP_COMPACT_SECONDS = None  # tests that count rollup rows compact when they mean to
 STORAGES = {
     "default": {"BACKEND": "kohtaamo.deployment.storage.DatabaseStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -141,3 +141,26 @@ def _survey(world) -> list:
         (q.item.code, q.scale_min, q.scale_max) if q.item else (str(q.pk), None, None)
         for q in questionnaire.questions.order_by("order")
     ]
+
+
+@pytest.mark.django_db
+def test_submits_enqueue_a_compaction_now_and_then(client, world, settings, django_capture_on_commit_callbacks):
+    from kohtaamo.analytics import receivers
+
+    rows = ResponseRollup.objects.filter(organisation=world.organisation)
+    crowded = rows.values(*KEY).annotate(n=Count("pk")).filter(n__gt=1)
+    settings.KOHTAAMO_ROLLUP_COMPACT_SECONDS = 3600
+    receivers._last_enqueued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit_many(client, world, 8)  # the first submit's compaction (tasks run inline here) merges all 8
+    assert rows.count() < 16 and not crowded.exists()
+    compacted = rows.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit_many(client, world, 8)  # within the hour: no compaction, the entries stay appended
+    assert rows.count() == compacted + 16 and crowded.exists()
+    settings.KOHTAAMO_ROLLUP_COMPACT_SECONDS = 0  # due at every submit
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit_many(client, world, 1)
+    assert not crowded.exists()
+    assert_cells_count_every_response_once(world.organisation)
+    receivers._last_enqueued.clear()
