@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from django.db import connections, transaction
-from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum
+from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Trunc
 
 from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
@@ -384,13 +385,17 @@ def response_rollup_compact(*, organisation: Organisation | None = None, using: 
     rows = ResponseRollup.objects.using(using)
     if organisation is not None:
         rows = rows.filter(organisation=organisation)
-    key_fields = [name.removesuffix("_id") if name.endswith("_id") else name for name in _KEY]
-    crowded = rows.values(*key_fields).annotate(rows=Count("pk")).filter(rows__gt=1).order_by()
+    # One query: the rows whose cell has others, ordered so that a cell's rows are adjacent.
+    crowded = (
+        rows.annotate(entries=Window(Count("pk"), partition_by=[F(name) for name in _KEY]))
+        .filter(entries__gt=1)
+        .order_by(*_KEY, "pk")  # the columns themselves, not the related models' orderings
+        .values_list("pk", *_KEY)
+    )
     removed, ids = 0, []
-    for key in crowded.iterator():
-        key.pop("rows")
-        ids += rows.filter(**_cell_lookup(key)).values_list("pk", flat=True)
-        if len(ids) >= COMPACT_CHUNK:
+    for _cell, entries in groupby(list(crowded), key=lambda row: row[1:]):
+        ids += [row[0] for row in entries]
+        if len(ids) >= COMPACT_CHUNK:  # chunks end between cells: each cell merges in one piece
             removed += _merge_chunk(ids=ids, using=using)
             ids = []
     if ids:
