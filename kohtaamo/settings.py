@@ -94,6 +94,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "kohtaamo.wsgi.application"
 
 
+# The API's one-statement write as a prepared statement (parsed and planned once per connection); set
+# 0 behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
+KOHTAAMO_PREPARED_WRITES = os.environ.get("KOHTAAMO_PREPARED_WRITES", "1") == "1"
+
+
 def _database_from_url(url: str) -> dict:
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -115,6 +120,9 @@ def _database_from_url(url: str) -> dict:
             # App servers keep their connection between requests (seconds; 0 = one per request).
             "CONN_MAX_AGE": int(os.environ.get("KOHTAAMO_DB_CONN_MAX_AGE", "0")),
             "CONN_HEALTH_CHECKS": True,
+            # Django's cursors bind on the client and are never prepared; a threshold other than None
+            # lets the API's write ask for preparation (feedback/ingest.py), nothing else reaches it.
+            "OPTIONS": {"prepare_threshold": 1_000_000 if KOHTAAMO_PREPARED_WRITES else None},
         }
     if parsed.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parsed.path}

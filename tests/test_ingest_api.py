@@ -231,3 +231,23 @@ def test_submit_query_count_is_pinned(client, world, lead, django_assert_max_num
     # the test transaction's savepoint and its release (2).
     with django_assert_max_num_queries(10):
         assert _post(client, _submission(), lead).status_code == 201
+
+
+@pytest.mark.django_db
+def test_the_write_is_a_prepared_statement_on_postgresql(client, world, lead):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(2):
+        assert _post(client, _submission(), lead).status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["WITH r AS (INSERT INTO%"]
+        )
+        assert cursor.fetchone()[0] >= 1
+    # The statement is logged like any other, so the query-count pins see it.
+    with CaptureQueriesContext(connection) as queries:
+        assert _post(client, _submission(), lead).status_code == 201
+    assert sum(q["sql"].startswith("WITH r AS (INSERT INTO") for q in queries.captured_queries) == 1
