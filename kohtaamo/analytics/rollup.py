@@ -235,17 +235,6 @@ def counting_rules_of(questions: Iterable[Question]) -> CountingRules:
     return CountingRules(csat_high=min(highs, default=None), rhetoric_ids=frozenset(rhetoric))
 
 
-def counting_rules(*, questionnaire_id: int, using: str = "default") -> CountingRules:
-    """The rules read from the database (two small queries); the API keeps them with its questionnaire copy."""
-    questions = (
-        Question.objects.using(using)
-        .filter(questionnaire_id=questionnaire_id, item__isnull=False)
-        .select_related("item")
-        .prefetch_related("item__dimensions")
-    )
-    return counting_rules_of(questions)
-
-
 def _counts(condition: bool) -> int:
     return 1 if condition else 0
 
@@ -299,14 +288,12 @@ def response_entries(
 
 
 def response_rollup_count(
-    *, response: Response, scores: ResponseScores, rules: CountingRules | None = None, time_zone: str | None = None
+    *, response: Response, scores: ResponseScores, rules: CountingRules, time_zone: str | None = None
 ) -> None:
     """Count a response that was just submitted: append its entries in the caller's transaction."""
     if _deferred.get():
         return  # a bulk writer rebuilds the rollup when it finishes
     using = response._state.db or "default"
-    if rules is None:
-        rules = counting_rules(questionnaire_id=response.questionnaire_id, using=using)
     if time_zone is None:
         organisations = Organisation.objects.using(using)
         time_zone = organisations.values_list("time_zone", flat=True).get(pk=response.organisation_id)

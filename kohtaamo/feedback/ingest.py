@@ -109,7 +109,8 @@ def questionnaire_shape(*, questionnaire_id: int) -> QuestionnaireShape:
     return QuestionnaireShape(questionnaire_id, questions, by_reference, scored, codes, counting_rules_of(questions))
 
 
-def _remember_frozen(shape: QuestionnaireShape) -> None:
+def questionnaire_shape_remember(shape: QuestionnaireShape) -> None:
+    """Keep the shape of a version that has responses (frozen) for the next submits of this process."""
     if shape.questionnaire_id in _frozen_shapes:
         return
     if len(_frozen_shapes) >= MAX_CACHED_QUESTIONNAIRES:
@@ -498,5 +499,5 @@ def response_ingest(*, scope: Scope, data: Mapping[str, Any], header_key: str | 
         if not Response.objects.filter(organisation=scope.organisation, idempotency_key=clean.key).exists():
             raise
         stored = _replay(scope=scope, clean=clean)
-    _remember_frozen(clean.shape)
+    questionnaire_shape_remember(clean.shape)
     return stored

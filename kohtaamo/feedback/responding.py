@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kohtaamo.analytics.rollup import response_rollup_count, rollup_refresh_deferred
 from kohtaamo.instruments.models import Question
 
+from .ingest import questionnaire_shape, questionnaire_shape_remember
 from .models import Answer, Encounter, Invitation, OpenLink, RespondentRole, Response, Round
 from .respondent_forms import answer_clean, answers_clean
 from .scoring import response_score
@@ -105,7 +106,10 @@ def _score_new(*, response: Response) -> None:
     """Score a response that has just become submitted and count it in the dashboard's rollup."""
     with rollup_refresh_deferred():  # a new response is counted by appending, not by recomputing its cell
         scores = response_score(response=response)
-    response_rollup_count(response=response, scores=scores)
+    # The per-process copy of the questionnaire (the API's): its version is frozen once this commits.
+    shape = questionnaire_shape(questionnaire_id=response.questionnaire_id)
+    transaction.on_commit(lambda: questionnaire_shape_remember(shape))
+    response_rollup_count(response=response, scores=scores, rules=shape.rules)
 
 
 def _draft_locked(*, response: Response, key: str) -> Response:

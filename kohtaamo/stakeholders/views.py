@@ -53,31 +53,36 @@ def _period_choices(scope, chosen: Period) -> list[Period]:
     return periods if chosen in periods else [chosen, *periods]
 
 
-def _side_by_side_context(request) -> tuple[dict, str]:
+def _side_by_side_context(request) -> dict:
     scope = request.scope
     require_viewer(scope)
     period, period_error = _period(request)
     report = side_by_side(scope=scope, period=period)
     labels = audience_labels()
     table = [(row, [(a, labels[a], row.audiences[a]) for a in AUDIENCES]) for row in report.rows]
-    context = {"report": report, "table": table, "periods": _period_choices(scope, report.period)}
-    return context | {"organisation": scope.organisation, "period_error": period_error}, period_error
+    return {
+        "organisation": scope.organisation,
+        "report": report,
+        "table": table,
+        "periods": _period_choices(scope, report.period),
+        "period_error": period_error,
+    }
 
 
 @organisation_view
 @require_GET
 def index(request):
-    context, period_error = _side_by_side_context(request)
-    return render(request, "stakeholders/index.html", context, status=400 if period_error else 200)
+    context = _side_by_side_context(request)
+    return render(request, "stakeholders/index.html", context, status=400 if context["period_error"] else 200)
 
 
 @organisation_view
 @require_GET
 def export_pdf(request):
     """The side-by-side table as a PDF: the same cells, hidden under the same plan."""
-    context, period_error = _side_by_side_context(request)
-    if period_error:
-        return HttpResponse(period_error, status=400, content_type="text/plain; charset=utf-8")
+    context = _side_by_side_context(request)
+    if context["period_error"]:
+        return HttpResponse(context["period_error"], status=400, content_type="text/plain; charset=utf-8")
     pdf = pdf_render(template="stakeholders/side_by_side_pdf.html", context=context, request=request)
     return pdf_response(pdf=pdf, filename=f"stakeholders-{context['report'].period.code}.pdf")
 
