@@ -33,6 +33,7 @@ from kohtaamo.textanalytics.evaluation import (  # noqa: E402
     eval_comments,
     eval_transcripts,
     evaluate_comments,
+    evaluate_language,
     evaluate_transcripts,
 )
 
@@ -93,15 +94,25 @@ def main() -> None:
             print(f"{'*' if config == DEFAULT else ' '} {scores}   {config}")
     rows = eval_comments()
     print()
-    print(f"Evaluation set: {len(rows)} labelled comments, {len(eval_transcripts())} labelled transcripts\n")
+    print(
+        f"Evaluation set: {len(rows)} labelled comments, {len(eval_transcripts())} labelled transcripts "
+        "(each comment's fallback language is a wrong one)\n"
+    )
     print(f"{'lang':4} {'task':9} {'n':>4} {'acc':>6} {'macroF1':>8}   baseline: {'acc':>6} {'macroF1':>8}")
-    for s in evaluate_comments(rows):
+    scores = evaluate_comments(rows)
+    for s in scores:
         print(
             f"{s.language:4} {s.task:9} {s.n:4d} {s.accuracy:6.3f} {s.macro_f1:8.3f}   "
             f"{s.baseline_accuracy:6.3f} {s.baseline_macro_f1:8.3f}  ({s.baseline_name})"
         )
         if s.class_f1:
             print(" " * 10 + "F1 per class: " + ", ".join(f"{label} {f:.3f}" for label, f in s.class_f1))
+    print("\nLanguage identification (a comment whose language cannot be told counts as wrong)")
+    for language, (n, correct, untold) in evaluate_language(rows).items():
+        print(f"  {language}: {correct:6.3f} of {n} correct, {untold:5.3f} not told (baseline, one language: 0.333)")
+    print("\nSentiment macro-F1 when the survey page's language is the fallback (as in production)")
+    native = evaluate_comments(rows, fallback=lambda language: language)
+    print("  " + "  ".join(f"{s.language} {s.macro_f1:.3f}" for s in native if s.task == "sentiment"))
     print("\nTranscripts (accuracy; baseline = always the majority value)")
     for label, (accuracy, baseline) in evaluate_transcripts(eval_transcripts()).items():
         print(f"  {label:20} {accuracy:6.3f}   baseline {baseline:6.3f}")
@@ -116,6 +127,9 @@ def main() -> None:
         f"  baseline, lexicon sentiment alone:                    {base_rate:,.0f} comments/s, "
         f"{base_per_cpu:,.0f} per CPU second"
     )
+    beaten = [s for s in scores if s.macro_f1 <= s.baseline_macro_f1]
+    if beaten:
+        sys.exit(f"The baseline is as good as the analyser in: {', '.join(f'{s.language} {s.task}' for s in beaten)}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,13 @@
 """The pre-encounter briefing: content, and who may open it."""
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from kohtaamo.api.models import ApiToken
+from kohtaamo.feedback.models import Response
 from kohtaamo.textanalytics.services import comments_analyse, transcript_import
 
 from .test_textanalytics_comments import ENGLISH, customer, encounter, respond
@@ -69,3 +77,116 @@ def test_other_organisation_gets_404(client, world, other_world):
     client.force_login(other_world.admin)
     assert client.get(f"/o/acme/texts/briefing/{c1.pk}/").status_code == 404
     assert client.get(f"/o/rival/texts/briefing/{c1.pk}/").status_code == 404
+
+
+# --- open issues: follow-up cases and resolved comments ------------------------------------------
+
+
+def followup_case(world, response, *, customer, unit, reasons, deadline_days, opened_days_ago=1):
+    from kohtaamo.followup.models import FollowupCase
+
+    now = timezone.now()
+    case, _created = FollowupCase.objects.update_or_create(
+        response=response,
+        defaults={
+            "organisation": world.organisation,
+            "customer": customer,
+            "unit": unit,
+            "reasons": reasons,
+            "opened_at": now - timedelta(days=opened_days_ago),
+            "deadline": now - timedelta(days=opened_days_ago) + timedelta(days=deadline_days),
+        },
+    )
+    return case
+
+
+@pytest.fixture
+def cases(world):
+    """C-1's negative comment on E-1 got a case closed as resolved; a newer negative comment (E-4, the team)
+    has an open case; a case in the other branch is open and overdue; one more case there is closed."""
+    from kohtaamo.followup.models import FollowupCase
+    from kohtaamo.followup.services import case_close
+
+    c1, _c2 = history(world)
+    first = Response.objects.get(encounter__external_id="E-1")
+    resolved = followup_case(world, first, customer=c1, unit=world.team, reasons=["CSAT at most 2"], deadline_days=3)
+    case_close(case=resolved, outcome=FollowupCase.Outcome.RESOLVED, resolution="Called back.", root_cause=None)
+    fourth = encounter(world, "E-4", customer=c1, days_ago=1)
+    again = respond(world, "Jonotin tunnin eikä kukaan auttanut. Todella huono palvelu.", quality=1, encounter=fourth)
+    comments_analyse(organisation_id=world.organisation.pk)
+    open_case = followup_case(world, again, customer=c1, unit=world.team, reasons=["NPS at most 6"], deadline_days=3)
+    second = Response.objects.get(encounter__external_id="E-2")
+    overdue = followup_case(
+        world,
+        second,
+        customer=c1,
+        unit=world.other_branch,
+        reasons=["Comment mentions: lupa"],
+        deadline_days=2,
+        opened_days_ago=4,
+    )
+    other = encounter(world, "E-5", customer=c1, person=world.other_person, unit=world.other_branch, days_ago=1)
+    closed = followup_case(
+        world,
+        respond(world, "Ok.", quality=3, encounter=other),
+        customer=c1,
+        unit=world.other_branch,
+        reasons=["NPS at most 6"],
+        deadline_days=3,
+    )
+    case_close(case=closed, outcome=FollowupCase.Outcome.NOT_REACHED, resolution="", root_cause=None)
+    return c1, open_case, overdue
+
+
+def test_open_cases_are_open_issues_and_resolved_comments_are_left_out(client, world, cases):
+    c1, open_case, overdue = cases
+    client.force_login(world.cx_lead)
+    page = client.get(f"/o/acme/texts/briefing/{c1.pk}/", **ENGLISH)
+    b = page.context["briefing"]
+    # Earliest deadline first: the overdue case of the other branch, then the team's; closed cases never.
+    assert [c["id"] for c in b.open_cases] == [overdue.pk, open_case.pk]
+    assert [c["overdue"] for c in b.open_cases] == [True, False]
+    assert b.open_cases[1]["reasons"] == ["NPS at most 6"]
+    assert b.open_cases[1]["deadline"] == open_case.deadline
+    # The E-1 comment's case was resolved: only the newer negative comment is an open issue.
+    assert [i["text"][:17] for i in b.open_issues] == ["Jonotin tunnin ei"]
+    html = page.content.decode()
+    assert "Follow-up case:" in html and "NPS at most 6" in html and "overdue" in html
+    assert f"deadline {open_case.deadline.astimezone(ZoneInfo(world.organisation.time_zone)):%m/%d/%Y}" in html
+    assert "Lupasitte soittaa" not in html
+    assert "closed as resolved is left out" in html
+    assert f"/o/acme/followup/cases/{open_case.pk}/" in html
+
+    raw = ApiToken.issue(user=world.cx_lead, organisation=world.organisation, name="t")[1]
+    api = client.get(
+        f"/api/v1/organisations/acme/customers/{c1.pk}/briefing", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    ).json()
+    assert [(c["id"], c["reasons"], c["overdue"], c["status"]) for c in api["open_cases"]] == [
+        (overdue.pk, ["Comment mentions: lupa"], True, "open"),
+        (open_case.pk, ["NPS at most 6"], False, "open"),
+    ]
+    assert [i["text"][:17] for i in api["open_issues"]] == ["Jonotin tunnin ei"]
+
+
+def test_cases_follow_the_follow_up_apps_scope(client, world, cases):
+    c1, open_case, _overdue = cases
+    client.force_login(world.manager)  # the branch with the team, not the other branch
+    b = client.get(f"/o/acme/texts/briefing/{c1.pk}/", **ENGLISH).context["briefing"]
+    assert [c["id"] for c in b.open_cases] == [open_case.pk]
+    client.force_login(world.employee)  # employees see no follow-up cases, as in the follow-up app
+    page = client.get(f"/o/acme/texts/briefing/{c1.pk}/", **ENGLISH)
+    assert page.context["briefing"].open_cases == []
+    assert [i["text"][:17] for i in page.context["briefing"].open_issues] == ["Jonotin tunnin ei"]
+    assert "Follow-up case:" not in page.content.decode()
+
+
+def test_a_case_closed_unresolved_keeps_the_comment_open(client, world, cases):
+    from kohtaamo.followup.models import FollowupCase
+    from kohtaamo.followup.services import case_close
+
+    c1, open_case, _overdue = cases
+    case_close(case=open_case, outcome=FollowupCase.Outcome.NOT_RESOLVED, resolution="", root_cause=None)
+    client.force_login(world.cx_lead)
+    b = client.get(f"/o/acme/texts/briefing/{c1.pk}/", **ENGLISH).context["briefing"]
+    assert open_case.pk not in [c["id"] for c in b.open_cases]
+    assert [i["text"][:17] for i in b.open_issues] == ["Jonotin tunnin ei"]

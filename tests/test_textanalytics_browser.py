@@ -52,6 +52,19 @@ def test_transcript_metrics_and_briefing_access(transactional_db, live_server, w
     assert page.inner_text("tr[data-metric=silence_seconds] td.num") == "3.0"
     assert "Machine-derived" in page.inner_text("#transcript-metrics")
     assert page.inner_text("tr[data-element=listening] td.num >> nth=0").startswith("100")
+    # Beside it, the serving person's figures from every source, each with its n or why it is missing.
+    listening = "tr[data-element=listening] "
+    assert page.inner_text(listening + "td[data-source=transcript]").endswith("(n=1)")
+    # The other person's customers: E-2 scored 100 and E-3 75 → 87.5.
+    assert page.inner_text(listening + "td[data-source=customers]") == "88 (n=2)"
+    assert page.inner_text(listening + "td[data-source=assessment_360]") == "No released 360 report."
+    assert page.inner_text(listening + "td[data-source=mystery]") == "No approved mystery visits."
+    assert "Machine-derived" in page.inner_text("#evidence-sources")
+    # The wider table still fits its card at 1280 px.
+    assert page.evaluate(
+        "() => { const t = document.getElementById('element-evidence'); "
+        "return t.getBoundingClientRect().right <= t.parentElement.getBoundingClientRect().right + 1; }"
+    )
 
     # The briefing opens for the employee who served C-1 …
     employee = context.browser.new_context(extra_http_headers={"Accept-Language": "en"})

@@ -116,18 +116,23 @@ def test_bad_input_gets_a_status_not_an_exception():
     assert comment_analyse(b"\xff\xfe binary \x00\x01 ok").status == "ok"
     huge = comment_analyse("Hyvä palvelu. " * 2000)
     assert huge.truncated and huge.note == "truncated" and huge.status == "ok"
-    assert len("Hyvä palvelu. " * 2000) > MAX_CHARS
+    assert huge.sentiment == "positive"
+    # Only the first MAX_CHARS characters are read: a theme mentioned after them is not found.
+    padding = "Hyvä palvelu. " * (MAX_CHARS // len("Hyvä palvelu. ") + 1)
+    assert "waiting_time" in comment_analyse("Jonotin tunnin. " + padding).themes
+    assert "waiting_time" not in comment_analyse(padding + "Jonotin tunnin.").themes
 
 
 def test_fallback_language_when_there_is_no_evidence():
-    result = comment_analyse("Loistava!", fallback_language="sv")
+    result = comment_analyse("Ok 👍", fallback_language="sv")
     assert result.language == "sv" and not result.language_detected
+    assert comment_analyse("Loistava!", fallback_language="sv").language == "fi"
 
 
 def test_mixed_language_comment_is_flagged():
     result = comment_analyse("Palvelu oli hyvää ja nopeaa mutta the app was really slow and the website is broken.")
-    assert result.note == "mixed languages"
-    assert set(result.mixed_languages) == {"fi", "en"}
+    assert set(result.mixed_languages) == {"fi", "en"} and result.mixed_languages[0] == result.language
+    assert result.note == f"mixed languages: {', '.join(result.mixed_languages)}"
     assert "digital_service" in result.themes
 
 
@@ -195,9 +200,12 @@ def test_theme_view_volumes_sentiment_and_examples(client, world, other_world, d
     assert rows["waiting_time"].cells[world.team.pk].n == 2
     assert world.other_branch.pk not in rows["waiting_time"].cells
     assert rows["waiting_time"].flag == "new"  # nothing in the previous 30 days
-    examples = [c.text for c in page.context["examples"]]
-    assert sorted(examples) == sorted(["Jonotin tunnin, aivan liian kauan.", "Odotin vain hetken, nopeaa palvelua!"])
-    assert "Tiimi kuuntelee" not in page.content.decode()
+    # Two comments are under the anonymity threshold (3): no examples, and the page says why.
+    examples = page.context["examples"]
+    assert (examples.n, examples.threshold, examples.hidden, examples.comments) == (2, 3, True, [])
+    html = page.content.decode()
+    assert "Jonotin tunnin" not in html and "at least 3, your organisation's anonymity threshold" in html
+    assert "Tiimi kuuntelee" not in html
     # A manager of the branch sees only the branch; another organisation's user gets 404.
     client.force_login(world.manager)
     rows = {r.code: r for r in client.get("/o/acme/texts/", **ENGLISH).context["table"].rows}
@@ -224,8 +232,19 @@ def test_rising_theme(world):
 
 
 def test_a_vanished_response_is_no_error(world):
-    from kohtaamo.textanalytics.receivers import on_response_submitted
+    from django_tasks import TaskResultStatus
 
-    # The task may run after the response was deleted: it does nothing and raises nothing.
-    on_response_submitted(None, response_id=999_999, organisation_id=world.organisation.pk)
+    from kohtaamo.textanalytics.tasks import analyse_response_comments
+
+    kept = respond(world, "Jonotin tunnin.")
+    gone = respond(world, "Hinta oli kallis.")
+    gone_id = gone.pk
+    gone.delete()
+    # The task may run after the response was deleted: it analyses nothing and the task succeeds.
+    vanished = analyse_response_comments.enqueue(gone_id)
+    assert (vanished.status, vanished.return_value) == (TaskResultStatus.SUCCESSFUL, 0)
     assert CommentAnalysis.objects.count() == 0
+    # The same task on a response that still exists does its work.
+    present = analyse_response_comments.enqueue(kept.pk)
+    assert (present.status, present.return_value) == (TaskResultStatus.SUCCESSFUL, 1)
+    assert CommentAnalysis.objects.get().response_id == kept.pk

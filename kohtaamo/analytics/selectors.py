@@ -140,6 +140,7 @@ class AnswerRow:
     text: str
     scale_min: int | None
     scale_max: int | None
+    text_analysis: object = None  # the comment's machine reading (textanalytics.CommentAnalysis), if any
 
 
 @dataclass(frozen=True)
@@ -663,8 +664,11 @@ def response_detail(*, scope: Scope, response_id: int) -> ResponseDetail:
             text=answer.text,
             scale_min=answer.question.scale_min,
             scale_max=answer.question.scale_max,
+            text_analysis=getattr(answer, "text_analysis", None),
         )
-        for answer in response.answers.select_related("question").order_by("question__order")
+        for answer in response.answers.select_related("question", "text_analysis")
+        .prefetch_related("text_analysis__topics")
+        .order_by("question__order")
     ]
     scores = list(
         response.dimension_scores.select_related("dimension").order_by("dimension__group", "dimension__order")

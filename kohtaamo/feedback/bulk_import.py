@@ -21,8 +21,9 @@ CSV format:
   ==================  ========  ==============================================================
 
 Every row is validated before anything is stored; any error means nothing is imported. Imported
-responses are scored exactly as feedback/scoring.py scores a submit. They are history: no follow-up,
-webhook or comment analysis is triggered for them.
+responses are scored exactly as feedback/scoring.py scores a submit. They are history: no follow-up or
+webhook is triggered for them; their customers' comments are analysed by one background text-analysis
+run once the import has committed.
 
 On PostgreSQL the clean rows stream into a temporary staging table with COPY while the file is
 validated; then set-based INSERT ... SELECT statements write responses, answers and dimension scores
@@ -32,6 +33,7 @@ through the ORM in batches, scored by scoring.py itself.
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,6 +59,8 @@ from .scoring import ELEMENTS, RAW_OUTCOMES, scores_compute
 META_COLUMNS = ("submitted_at", "language", "round", "touchpoint", "encounter")
 REQUIRED_COLUMNS = ("submitted_at", "language")
 FUTURE_TOLERANCE = timedelta(days=1)
+logger = logging.getLogger(__name__)
+
 MAX_REPORTED_ERRORS = 200
 LOOKUP_CHUNK = 900  # under SQLite's bound-parameter limit
 ORM_BATCH = 2000
@@ -354,7 +358,19 @@ def responses_import_csv(
     except _Rollback:
         problems.kept.sort(key=lambda p: p.line)
         return ResponsesImportResult(errors=problems.kept, error_count=problems.count)
+    if imported:
+        transaction.on_commit(lambda: _comments_analyse_later(organisation.pk))
     return ResponsesImportResult(imported=imported)
+
+
+def _comments_analyse_later(organisation_id: int) -> None:
+    # The import has committed; a failure to start the analysis must not make it look failed.
+    try:
+        from kohtaamo.textanalytics.services import comment_run_request
+
+        comment_run_request(organisation_id=organisation_id, everything=False)
+    except Exception:  # noqa: BLE001
+        logger.exception("could not start comment analysis after a bulk import into %s", organisation_id)
 
 
 class _Rollback(Exception):

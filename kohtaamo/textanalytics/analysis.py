@@ -23,7 +23,7 @@ LANGUAGES = ("fi", "sv", "en")
 MAX_CHARS = 4000
 # Compound score at or beyond ±this is positive/negative; fixed a priori, not fitted to the evaluation set.
 POLARITY_THRESHOLD = 0.2
-ANALYSER_VERSION = 2
+ANALYSER_VERSION = 3
 
 NEGATORS = {
     "fi": {"ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä", "ilman"},
@@ -301,10 +301,27 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(text.lower())
 
 
-def detect_language(words: list[str], text: str) -> tuple[str | None, tuple[str, ...]]:
-    """The likeliest of fi/sv/en by function words and letters, or None when there is no evidence.
+# The character model (py3langid: naive Bayes over byte n-grams, its model ships inside the wheel)
+# decides when it is sure; on a few words it is not, and Finnish/Swedish/English function words decide.
+LANGUAGE_SURE = 0.8
+LANGUAGE_LIKELY = 0.5
+SEGMENT_SURE = 0.95  # a clause counts towards a mixed-language comment only when this clear…
+SEGMENT_WORDS = 3  # …and at least this long
+# Clauses: split at punctuation and before a contrast word, where code-switching usually happens.
+_CONTRAST_WORDS = "|".join(sorted({word for words in CONTRASTS.values() for word in words}))
+SEGMENT = re.compile(rf"[.!?;:,\n]+|\s+(?=(?:{_CONTRAST_WORDS})\b)", re.IGNORECASE)
 
-    Also returns every language with substantial evidence (a mixed-language comment)."""
+
+@cache
+def _language_model():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def _function_word_language(words: list[str], text: str) -> str | None:
     scores = dict.fromkeys(LANGUAGES, 0.0)
     for word in words:
         for language in LANGUAGES:
@@ -319,10 +336,33 @@ def detect_language(words: list[str], text: str) -> tuple[str | None, tuple[str,
     if ("ä" in text or "ö" in text) and "å" not in text:
         scores["fi"] += 0.5
     best = max(scores, key=scores.get)
-    if scores[best] < 1:
+    return best if scores[best] >= 1 else None
+
+
+def _segment_languages(text: str) -> list[tuple[str, str]]:
+    """(language, clause) for each clause long and clear enough to say its language."""
+    found = []
+    for segment in SEGMENT.split(text):
+        if sum(1 for w in tokenize(segment) if w not in CLAUSE_END) < SEGMENT_WORDS:
+            continue
+        language, confidence = _language_model().classify(segment)
+        if confidence >= SEGMENT_SURE:
+            found.append((language, segment))
+    return found
+
+
+def detect_language(words: list[str], text: str) -> tuple[str | None, tuple[str, ...]]:
+    """The likeliest of fi/sv/en, or None when there is no evidence.
+
+    Also returns the languages of a mixed-language comment (clauses clearly in different languages),
+    the comment's own language first."""
+    language, confidence = _language_model().classify(text)
+    if confidence < LANGUAGE_SURE:
+        language = _function_word_language(words, text) or (language if confidence >= LANGUAGE_LIKELY else None)
+    if language is None:
         return None, ()
-    strong = tuple(lang for lang in LANGUAGES if scores[lang] >= max(2.0, 0.5 * scores[best]))
-    return best, strong if len(strong) > 1 else ()
+    others = {lang for lang, _ in _segment_languages(text)} - {language}
+    return language, (language, *sorted(others, key=LANGUAGES.index)) if others else ()
 
 
 def _sentiment(words: list[str], language: str) -> float:
@@ -391,17 +431,37 @@ def lexicon_label(words: list[str], language: str) -> str:
     return _label(_sentiment(words, language))
 
 
-def _classify(words: list[str], language: str) -> tuple[str, float]:
-    """(label, score −1…1): the classifier's most probable class; score = P(positive) − P(negative),
-    averaged with the lexicon's compound score."""
-    from .classifier import classify
+def _classify(parts: list[tuple[str, list[str]]]) -> tuple[str, float]:
+    """(label, score −1…1) over the comment's parts, one per language, weighted by their words.
 
-    lexicon = _sentiment(words, language)
-    p = classify(words, language)
-    if p is None:
-        return _label(lexicon), round(lexicon, 4)
-    label = max(p, key=p.get)
-    return label, round((p["positive"] - p["negative"] + lexicon) / 2, 4)
+    The label is the classifier's most probable class and the score P(positive) − P(negative), so the
+    two never disagree in sign; without training data the lexicon's compound score decides both."""
+    from .classifier import CLASSES, classify
+
+    total = sum(len(words) for _, words in parts)
+    lexicon = sum(len(words) / total * _sentiment(words, language) for language, words in parts)
+    mean = dict.fromkeys(CLASSES, 0.0)
+    for language, words in parts:
+        p = classify(words, language)
+        if p is None:  # no training comments in this language
+            return _label(lexicon), round(lexicon, 4)
+        for label in CLASSES:
+            mean[label] += len(words) / total * p[label]
+    label = max(mean, key=mean.get)
+    return label, round(mean["positive"] - mean["negative"], 4)
+
+
+def _parts(text: str, words: list[str], language: str, mixed: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """The comment's words by language: clauses clearly in another language are read in that language."""
+    if not mixed:
+        return [(language, words)]
+    clear = dict((segment, lang) for lang, segment in _segment_languages(text))
+    by_language: dict[str, list[str]] = {}
+    for segment in SEGMENT.split(text):
+        tokens = tokenize(segment)
+        if tokens:
+            by_language.setdefault(clear.get(segment, language), []).extend([*tokens, "."])
+    return list(by_language.items())
 
 
 def _codes(group: str, words: list[str], text: str, language: str) -> tuple[str, ...]:
@@ -448,13 +508,15 @@ def comment_analyse(text, *, fallback_language: str = "fi") -> CommentResult:
         return CommentResult("not_text", fallback, False, "neutral", 0.0, truncated=truncated, note="no words")
     detected, mixed = detect_language(words, text)
     language = detected or fallback
-    sentiment, score = _classify(words, language)
+    sentiment, score = _classify(_parts(text, words, language, mixed))
     languages = mixed or (language,)
     elements, themes, emotions = (
         tuple(dict.fromkeys(c for lang in languages for c in _codes(group, words, text, lang)))
         for group in ("elements", "themes", "emotions")
     )
-    note = "truncated" if truncated else ("mixed languages" if mixed else "")
+    note = "; ".join(
+        filter(None, [f"mixed languages: {', '.join(mixed)}" if mixed else "", "truncated" if truncated else ""])
+    )
     return CommentResult(
         "ok", language, detected is not None, sentiment, score, elements, themes, emotions, truncated, note, mixed
     )

@@ -14,6 +14,7 @@ from kohtaamo.api.rows import BoundedPageNumberPagination, PagedRows
 
 from . import selectors
 from .briefing import briefing_for
+from .evidence import MACHINE_DERIVED
 from .models import CommentTopic
 
 router = Router(tags=["text analytics"])
@@ -27,8 +28,11 @@ class CommentAnalysisOut(Schema):
     channel: str
     status: str
     language: str
+    language_detected: bool  # False: the language could not be told and the survey page's was used
+    mixed_languages: list[str]  # a comment in several languages: all of them, its own first
+    truncated: bool  # analysed on its first 4,000 characters only
     sentiment: str
-    sentiment_score: float
+    sentiment_score: float  # P(positive) − P(negative), −1…1
     emotions: list
     elements: list[str]
     themes: list[str]
@@ -66,6 +70,13 @@ class ThemeTableOut(Schema):
     rows: list[ThemeRowOut]
 
 
+class SourceCellOut(Schema):
+    value: float | None  # 0–100
+    n: int
+    note: str  # why there is no value: no_transcripts, no_responses, no_released_360, below_threshold, …
+    machine_derived: bool
+
+
 class TranscriptOut(Schema):
     encounter: int
     channel: str
@@ -77,7 +88,13 @@ class TranscriptOut(Schema):
     ranges_calibrated: bool | None
     ranges_basis_n: int | None
     evidence: dict[str, float]
+    machine_derived: bool  # the evidence is computed from the transcript, not answered by anyone
     customer_scores: dict[str, dict]
+    person: int | None
+    # The encounter's person per element and source (transcript, customers, assessment_360, mystery).
+    person_sources: dict[str, dict[str, SourceCellOut]]
+    pulse_days: int
+    mystery_location: int | None
 
 
 class PastEncounterOut(Schema):
@@ -97,10 +114,23 @@ class EmphasisOut(Schema):
     negative_comments: int
 
 
+class OpenCaseOut(Schema):
+    id: int
+    reasons: list[str]
+    customer_requested: bool
+    status: str
+    opened_at: datetime
+    deadline: datetime
+    overdue: bool
+
+
 class BriefingOut(Schema):
     customer: int
     encounter_count: int
     encounters: list[PastEncounterOut]
+    # Follow-up cases not yet closed (not shown to employees, as in the follow-up app).
+    open_cases: list[OpenCaseOut]
+    # The latest negative comments, without those whose follow-up case was closed as resolved.
     open_issues: list[dict]
     promises: list[dict]
     sentiment_trend: str
@@ -118,6 +148,9 @@ def _analysis(a) -> dict:
         "channel": a.response.channel,
         "status": a.status,
         "language": a.language,
+        "language_detected": a.language_detected,
+        "mixed_languages": a.mixed_languages_list,
+        "truncated": a.truncated,
         "sentiment": a.sentiment,
         "sentiment_score": a.sentiment_score,
         "emotions": a.emotions,
@@ -194,7 +227,23 @@ def encounter_transcript(request, org: str, encounter_id: int):
         "ranges_calibrated": ranges.calibrated if ranges else None,
         "ranges_basis_n": ranges.basis_n if ranges else None,
         "evidence": view.evidence,
+        "machine_derived": True,
         "customer_scores": view.customer_scores,
+        "person": view.encounter.person_id,
+        "person_sources": {
+            code: {
+                source: {
+                    "value": cell.value,
+                    "n": cell.n,
+                    "note": cell.note,
+                    "machine_derived": source in MACHINE_DERIVED,
+                }
+                for source, cell in cells.items()
+            }
+            for code, cells in view.person_sources.items()
+        },
+        "pulse_days": view.pulse_days,
+        "mystery_location": view.mystery_location.pk if view.mystery_location else None,
     }
 
 
@@ -218,6 +267,7 @@ def customer_briefing(request, org: str, customer_id: int):
             }
             for p in data.encounters
         ],
+        "open_cases": data.open_cases,
         "open_issues": data.open_issues,
         "promises": data.promises,
         "sentiment_trend": data.sentiment_trend,

@@ -2,15 +2,22 @@
 
 Visibility rules are in selectors.py's module docstring: organisation-wide roles see every customer;
 a unit manager or an employee only customers met inside their scope, and only those encounters.
+Follow-up cases follow the follow-up app's own rule (cases_visible: none for employees).
+
+Open issues are the customer's follow-up cases not yet closed, and their latest negative comments
+except those whose follow-up case was closed as resolved (those are left out, and the page says so).
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kohtaamo.feedback.models import Encounter
+from kohtaamo.followup.models import FollowupCase
+from kohtaamo.followup.selectors import cases_visible
 from kohtaamo.organisations.models import Customer
 from kohtaamo.organisations.selectors import Scope, restrict
 
@@ -18,6 +25,7 @@ from .models import CommentAnalysis, CommentTopic, Sentiment, TranscriptAnalysis
 from .selectors import ELEMENTS, customer_element_scores, customer_responses
 
 ENCOUNTERS_SHOWN = 10
+OPEN_CASES_SHOWN = 10
 EMPHASIS_BELOW = 75.0  # element scores under this (0–100) are worth emphasising
 
 
@@ -48,6 +56,8 @@ class Briefing:
     sentiment_trend: str  # improving / declining / steady / unknown
     themes: list[dict]  # {"code", "n", "sentiment"}
     emphasis: list[Emphasis] = field(default_factory=list)
+    # Follow-up cases not yet closed: {"id", "reasons", "customer_requested", "status", "deadline", "overdue"}
+    open_cases: list[dict] = field(default_factory=list)
 
 
 def customer_encounters(*, scope: Scope, customer_id: int) -> tuple[Customer, QuerySet[Encounter]]:
@@ -91,6 +101,11 @@ def briefing_for(*, scope: Scope, customer_id: int) -> Briefing:
     points = list(analyses.order_by("response__submitted_at").values_list("response__submitted_at", "sentiment_score"))
     negatives = list(
         analyses.filter(sentiment=Sentiment.NEGATIVE)
+        # A comment whose follow-up case was closed as resolved is no longer an open issue.
+        .exclude(
+            response__followup_case__status=FollowupCase.Status.CLOSED,
+            response__followup_case__outcome=FollowupCase.Outcome.RESOLVED,
+        )
         .order_by("-response__submitted_at")
         .values("pk", "answer__text", "response__submitted_at")[:3]
     )
@@ -133,6 +148,23 @@ def briefing_for(*, scope: Scope, customer_id: int) -> Briefing:
         if negative_elements.get(code) or element_scores.get(code, {}).get("score", 100.0) < EMPHASIS_BELOW
     ]
     emphasis.sort(key=lambda e: (-e.negative_comments, e.score if e.score is not None else 100.0))
+    now = timezone.now()
+    open_cases = [
+        {
+            "id": case.pk,
+            "reasons": case.reasons,
+            "customer_requested": case.customer_requested,
+            "status": case.status,
+            "status_label": case.get_status_display(),
+            "opened_at": case.opened_at,
+            "deadline": case.deadline,
+            "overdue": case.deadline < now,
+        }
+        for case in cases_visible(scope=scope)
+        .filter(Q(customer=customer) | Q(response__encounter__customer=customer))
+        .exclude(status=FollowupCase.Status.CLOSED)
+        .order_by("deadline", "pk")[:OPEN_CASES_SHOWN]
+    ]
     return Briefing(
         customer=customer,
         encounters=past,
@@ -150,4 +182,5 @@ def briefing_for(*, scope: Scope, customer_id: int) -> Briefing:
         sentiment_trend=_trend(points),
         themes=themes,
         emphasis=emphasis[:3],
+        open_cases=open_cases,
     )

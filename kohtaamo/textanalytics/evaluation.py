@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import LANGUAGES, comment_analyse, topic_codes
+from .analysis import LANGUAGES, comment_analyse, detect_language, tokenize, topic_codes
 from .classifier import model
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -72,14 +72,21 @@ def multilabel_scores(gold: list[set], predicted: list[set], labels) -> tuple[fl
     return accuracy, sum(scores) / len(scores)
 
 
-def evaluate_comments(rows: list[dict]) -> list[TaskScore]:
+def wrong_fallback(language: str) -> str:
+    """A fallback language that is never the comment's own: the figures then owe nothing to it."""
+    return LANGUAGES[(LANGUAGES.index(language) + 1) % len(LANGUAGES)]
+
+
+def evaluate_comments(rows: list[dict], *, fallback=wrong_fallback) -> list[TaskScore]:
+    """Sentiment and elements per language. By default each comment's fallback language (used only when
+    its language cannot be told) is a wrong one; in production it is the language of the survey page."""
     elements = topic_codes("elements")
     results = []
     for language in LANGUAGES:
         subset = [r for r in rows if r["language"] == language]
         if not subset:
             continue
-        analysed = [comment_analyse(r["text"], fallback_language=language) for r in subset]
+        analysed = [comment_analyse(r["text"], fallback_language=fallback(language)) for r in subset]
         gold = [r["sentiment"] for r in subset]
         predicted = [a.sentiment for a in analysed]
         majority = Counter(gold).most_common(1)[0][0]
@@ -116,6 +123,22 @@ def evaluate_comments(rows: list[dict]) -> list[TaskScore]:
             )
         )
     return results
+
+
+def evaluate_language(rows: list[dict]) -> dict[str, tuple[int, float, float]]:
+    """Per language: (n, share identified correctly, share where nothing could be told). A comment whose
+    language cannot be told counts as wrong."""
+    scores = {}
+    for language in LANGUAGES:
+        subset = [r for r in rows if r["language"] == language]
+        if subset:
+            told = [detect_language(tokenize(r["text"]), r["text"])[0] for r in subset]
+            scores[language] = (
+                len(subset),
+                sum(t == language for t in told) / len(subset),
+                sum(t is None for t in told) / len(subset),
+            )
+    return scores
 
 
 def throughput(texts: list[str], *, repeat_to: int = 5000) -> float:

@@ -7,6 +7,9 @@ from those instead (middle 60 % of each metric) — `Ranges.calibrated` says whi
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.organisations.models import Channel
 
@@ -90,3 +93,31 @@ def element_evidence(metrics: dict, ranges: Ranges) -> dict[str, float]:
         "solution": (questions + next_step + summarised) / 3,
     }
     return {code: round(value, 1) for code, value in scores.items()}
+
+
+# The sources shown side by side on the five elements: only "transcript" is machine-derived.
+SOURCES = ("transcript", "customers", "assessment_360", "mystery")
+MACHINE_DERIVED = frozenset({"transcript"})
+PULSE_WINDOW_DAYS = 180  # the customers' source: the person's pulse responses of this many days
+
+SOURCE_NOTES = {
+    "no_transcripts": _("No transcripts of this person."),
+    "no_responses": _("No customer scores in the period."),
+    "no_released_360": _("No released 360 report."),
+    "below_threshold": _("Below the anonymity threshold."),
+    "not_permitted": _("Not shown to your role."),
+    "no_approved_visits": _("No approved mystery visits."),
+    "no_element_items": _("No checklist item on this element."),
+}
+
+
+class SourceCell(NamedTuple):
+    """One source's figure on one element: a 0–100 value with its n, or no value and why (a SOURCE_NOTES code)."""
+
+    value: float | None
+    n: int
+    note: str = ""
+
+    @property
+    def note_label(self) -> str:
+        return str(SOURCE_NOTES.get(self.note, ""))

@@ -32,7 +32,9 @@ class CommentAnalysis(models.Model):
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
     sentiment_score = models.FloatField(default=0.0)  # −1 … 1
     emotions = models.JSONField(default=list, blank=True)
-    truncated = models.BooleanField(default=False)
+    truncated = models.BooleanField(default=False)  # analysed on the first MAX_CHARS characters only
+    # A mixed-language comment: its languages, its own first ("fi,en"); empty when it is in one language.
+    mixed_languages = models.CharField(max_length=20, blank=True)
     note = models.CharField(max_length=200, blank=True)
     analyser_version = models.PositiveSmallIntegerField(default=1)
     analysed_at = models.DateTimeField(auto_now=True)
@@ -41,6 +43,10 @@ class CommentAnalysis(models.Model):
         verbose_name = _("comment analysis")
         verbose_name_plural = _("comment analyses")
         indexes = [models.Index(fields=["organisation", "sentiment"])]
+
+    @property
+    def mixed_languages_list(self) -> list[str]:
+        return [code for code in self.mixed_languages.split(",") if code]
 
 
 class CommentTopic(models.Model):
@@ -84,3 +90,50 @@ class TranscriptAnalysis(models.Model):
     class Meta:
         verbose_name = _("transcript analysis")
         verbose_name_plural = _("transcript analyses")
+
+
+class TextAnalysisRun(models.Model):
+    """A background (re-)analysis of an organisation's comments, with its progress for the theme view."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    everything = models.BooleanField(default=True)  # False: only comments not yet analysed (or outdated)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # Set when new comments arrive (a bulk import) while the run is under way: it makes one more pass.
+    more_requested = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("text analysis run")
+        verbose_name_plural = _("text analysis runs")
+        constraints = [
+            # A second click while a run is going must find that run, not start another one.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_text_analysis_run",
+            )
+        ]
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.processed / self.total)) if self.total else (100 if not self.active else 0)

@@ -8,6 +8,7 @@ scores, comments and transcripts of the encounters) inside their own scope. Anyo
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -15,13 +16,28 @@ from django.http import Http404
 from django.utils import timezone
 
 from kohtaamo.analytics import selectors as analytics_selectors
+from kohtaamo.analytics.anonymity import cell_allowed, threshold_for
+from kohtaamo.assessments import selectors as assessment_selectors
+from kohtaamo.assessments.models import Release
+from kohtaamo.assessments.releasing import ALL_OTHERS
 from kohtaamo.feedback.models import DimensionScore, Encounter, Response
 from kohtaamo.instruments.models import Dimension
-from kohtaamo.organisations.selectors import Scope, restrict
+from kohtaamo.mystery import selectors as mystery_selectors
+from kohtaamo.mystery.models import ReportPartScore
+from kohtaamo.organisations.models import Person, Unit
+from kohtaamo.organisations.selectors import Role, Scope, restrict
 
 from .analysis import topic_codes
-from .evidence import CALIBRATION_MINIMUM, Ranges, calibrated_ranges, element_evidence
-from .models import CommentAnalysis, CommentTopic, TranscriptAnalysis
+from .evidence import (
+    CALIBRATION_MINIMUM,
+    PULSE_WINDOW_DAYS,
+    SOURCES,
+    Ranges,
+    SourceCell,
+    calibrated_ranges,
+    element_evidence,
+)
+from .models import CommentAnalysis, CommentTopic, TextAnalysisRun, TranscriptAnalysis
 
 ELEMENTS = ("listening", "expertise", "value", "trust", "solution")
 BREAKDOWNS = ("unit", "channel", "touchpoint", "period")
@@ -75,19 +91,46 @@ class ThemeTable:
     rows: list[ThemeRow]
     comments: int  # analysed customer comments in scope
 
+    @property
+    def params(self) -> dict:
+        """Group key -> its value in a URL (?cell=...), for choosing a cell's example comments."""
+        return {key: cell_param(key) for key, _label in self.groups}
 
-def _group_fields(by: str, organisation) -> tuple[dict, str]:
+
+def cell_param(key) -> str:
+    if key is None:
+        return "none"
+    return key.date().isoformat()[:7] if isinstance(key, datetime) else str(key)
+
+
+def _group_fields(by: str, organisation, prefix: str = "analysis__response__") -> tuple[dict, str]:
     if by == "channel":
-        return {"key": F("analysis__response__channel")}, "key"
+        return {"key": F(f"{prefix}channel")}, "key"
     if by == "touchpoint":
-        return {
-            "key": F("analysis__response__touchpoint_id"),
-            "label": F("analysis__response__touchpoint__name"),
-        }, "label"
+        return {"key": F(f"{prefix}touchpoint_id"), "label": F(f"{prefix}touchpoint__name")}, "label"
     if by == "period":
-        tz = timezone.zoneinfo.ZoneInfo(organisation.time_zone)
-        return {"key": TruncMonth("analysis__response__submitted_at", tzinfo=tz)}, "key"
-    return {"key": F("analysis__response__unit_id"), "label": F("analysis__response__unit__name")}, "label"
+        tz = ZoneInfo(organisation.time_zone)
+        return {"key": TruncMonth(f"{prefix}submitted_at", tzinfo=tz)}, "key"
+    return {"key": F(f"{prefix}unit_id"), "label": F(f"{prefix}unit__name")}, "label"
+
+
+def _cell_filter(by: str, param: str, organisation, prefix: str = "analysis__response__") -> Q | None:
+    """The filter of one breakdown cell from its URL value; None for a value that names no cell."""
+    if by == "channel":
+        return Q(**{f"{prefix}channel": param}) if param else None
+    if by == "period":
+        try:
+            year, month = (int(part) for part in param.split("-"))
+            tz = ZoneInfo(organisation.time_zone)
+            start = datetime(year, month, 1, tzinfo=tz)
+            end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        except ValueError:
+            return None
+        return Q(**{f"{prefix}submitted_at__gte": start, f"{prefix}submitted_at__lt": end})
+    column = f"{prefix}touchpoint_id" if by == "touchpoint" else f"{prefix}unit_id"
+    if param == "none":
+        return Q(**{f"{column}__isnull": True})
+    return Q(**{column: int(param)}) if param.isdigit() else None
 
 
 def _cell(row: dict) -> ThemeCell:
@@ -156,6 +199,48 @@ def _trend_flag(total: dict, comments: dict) -> str:
     return "rising" if grew else ""
 
 
+@dataclass
+class EmotionRow:
+    code: str
+    n: int
+    cells: dict = field(default_factory=dict)  # group key -> comments with the emotion
+
+
+@dataclass
+class EmotionTable:
+    by: str
+    groups: list[tuple]  # (key, label)
+    rows: list[EmotionRow]
+
+
+def emotion_table(*, scope: Scope, by: str = "unit") -> EmotionTable:
+    """Comments expressing each emotion, overall and by the same breakdowns as the themes: one query."""
+    by = by if by in BREAKDOWNS else "unit"
+    codes = topic_codes("emotions")
+    fields, label_field = _group_fields(by, scope.organisation, prefix="response__")
+    # Emotions are a JSON list on the analysis; '"code"' with its quotes matches one whole element.
+    counts = {f"e_{code}": Count("id", filter=Q(emotions__icontains=f'"{code}"')) for code in codes}
+    per_group = (
+        CommentAnalysis.objects.filter(response__in=customer_responses(scope=scope), status=CommentAnalysis.Status.OK)
+        .annotate(**fields)
+        .values(*fields)
+        .annotate(**counts)
+        .order_by("key")
+    )
+    groups: dict = {}
+    rows = {code: EmotionRow(code, 0) for code in codes}
+    for group in per_group:
+        key = group["key"]
+        groups.setdefault(key, group[label_field] if label_field != "key" else key)
+        for code in codes:
+            if n := group[f"e_{code}"]:
+                rows[code].n += n
+                rows[code].cells[key] = n
+    ordered_groups = sorted(groups.items(), key=lambda kv: (kv[1] is None, str(kv[1])))
+    ordered_rows = sorted((row for row in rows.values() if row.n), key=lambda r: -r.n)
+    return EmotionTable(by, ordered_groups, ordered_rows)
+
+
 @dataclass(frozen=True)
 class ExampleComment:
     text: str
@@ -164,20 +249,44 @@ class ExampleComment:
     channel: str
 
 
-def theme_examples(*, scope: Scope, code: str, limit: int = 5) -> list[ExampleComment]:
-    """Recent customer comments on one theme, unattributed (no respondent, customer or person shown)."""
-    rows = (
-        _topics(scope=scope)
-        .filter(code=code)
-        .order_by("-analysis__response__submitted_at")
-        .values(
-            "analysis__answer__text",
-            "analysis__sentiment",
-            "analysis__response__submitted_at",
-            "analysis__response__channel",
-        )[:limit]
-    )
-    return [
+@dataclass
+class ThemeExamples:
+    code: str
+    cell: str  # the chosen cell's URL value; "" for all comments in scope
+    n: int  # comments on the theme in the cell
+    threshold: int  # the organisation's anonymity threshold
+    comments: list[ExampleComment]
+
+    @property
+    def hidden(self) -> bool:
+        return not cell_allowed(self.n, threshold=self.threshold)
+
+
+def theme_examples(*, scope: Scope, code: str, by: str = "unit", cell: str = "", limit: int = 5) -> ThemeExamples:
+    """Recent customer comments on one theme, in one breakdown cell or overall, within the viewer's scope.
+
+    Shown only where the theme has at least the organisation's anonymity threshold of comments in the
+    cell, so that a comment cannot be traced to one of a handful of customers; and unattributed: no
+    respondent, customer or person, only the month and channel.
+    """
+    by = by if by in BREAKDOWNS else "unit"
+    threshold = threshold_for(scope.organisation)
+    topics = _topics(scope=scope).filter(code=code)
+    if cell:
+        condition = _cell_filter(by, cell, scope.organisation)
+        if condition is None:
+            return ThemeExamples(code, cell, 0, threshold, [])
+        topics = topics.filter(condition)
+    n = topics.count()
+    if not cell_allowed(n, threshold=threshold):
+        return ThemeExamples(code, cell, n, threshold, [])
+    rows = topics.order_by("-analysis__response__submitted_at", "-pk").values(
+        "analysis__answer__text",
+        "analysis__sentiment",
+        "analysis__response__submitted_at",
+        "analysis__response__channel",
+    )[:limit]
+    comments = [
         ExampleComment(
             r["analysis__answer__text"][:500],
             r["analysis__sentiment"],
@@ -186,6 +295,18 @@ def theme_examples(*, scope: Scope, code: str, limit: int = 5) -> list[ExampleCo
         )
         for r in rows
     ]
+    return ThemeExamples(code, cell, n, threshold, comments)
+
+
+def text_analysis_run_latest(*, scope: Scope) -> TextAnalysisRun | None:
+    """The organisation's latest comment (re-)analysis run, for those who may start one."""
+    if not can_rerun(scope=scope):
+        return None
+    return TextAnalysisRun.objects.filter(organisation=scope.organisation).order_by("-created_at", "-pk").first()
+
+
+def can_rerun(*, scope: Scope) -> bool:
+    return scope.role in (Role.ADMIN, Role.CX_LEAD)
 
 
 def encounters_with_transcripts(*, scope: Scope, limit: int = 20) -> QuerySet[Encounter]:
@@ -251,14 +372,149 @@ class TranscriptView:
     ranges: Ranges | None
     evidence: dict
     customer_scores: dict
+    # The encounter's person on the five elements from every source (person_evidence_by_source).
+    person_sources: dict = field(default_factory=dict)
+    mystery_location: Unit | None = None
+    pulse_days: int = PULSE_WINDOW_DAYS
 
 
 def encounter_transcript(*, scope: Scope, encounter_id: int) -> TranscriptView:
     encounter = encounter_for(scope=scope, encounter_id=encounter_id)
     analysis = TranscriptAnalysis.objects.filter(encounter=encounter).first()
     ranges = evidence = None
+    ranges_by_channel: dict[str, Ranges] = {}
     if analysis is not None:
         ranges = channel_ranges(organisation=scope.organisation, channel=encounter.channel)
+        ranges_by_channel[encounter.channel] = ranges
         evidence = element_evidence(analysis.metrics, ranges)
     scores = customer_element_scores(responses=customer_responses(scope=scope).filter(encounter=encounter))
-    return TranscriptView(encounter, analysis, ranges, evidence or {}, scores)
+    view = TranscriptView(encounter, analysis, ranges, evidence or {}, scores)
+    if encounter.person_id is not None:
+        view.mystery_location = mystery_location(unit=encounter.unit)
+        view.person_sources = person_evidence_by_source(
+            scope=scope, person=encounter.person, location=view.mystery_location, ranges=ranges_by_channel
+        )
+    return view
+
+
+# --- the five elements from every source, for one person ------------------------------------------
+#
+# Each source is read through its own app's access rule, so this page never shows more than those
+# apps' own pages would: customers' scores as in the dashboard (role scope), 360 figures only from the
+# person's latest released report and only for a viewer who may read that report, mystery visits only
+# once approved in QA and only for roles the mystery reports are shown to.
+
+
+def _cells(values: dict[str, list[float]], empty_note: str) -> dict[str, SourceCell]:
+    return {
+        code: SourceCell(round(sum(v) / len(v), 1), len(v)) if v else SourceCell(None, 0, empty_note)
+        for code, v in values.items()
+    }
+
+
+def _transcript_source(*, scope: Scope, person: Person, ranges: dict[str, Ranges]) -> dict[str, SourceCell]:
+    """Mean machine-derived evidence over the person's transcripts in scope, each against its channel's ranges."""
+    rows = restrict(
+        Encounter.objects.filter(person=person, transcript_analysis__isnull=False), scope=scope
+    ).values_list("channel", "transcript_analysis__metrics")
+    values: dict[str, list[float]] = {code: [] for code in ELEMENTS}
+    for channel, metrics in rows:
+        if channel not in ranges:
+            ranges[channel] = channel_ranges(organisation=scope.organisation, channel=channel)
+        for code, value in element_evidence(metrics, ranges[channel]).items():
+            values[code].append(value)
+    return _cells(values, "no_transcripts")
+
+
+def _customers_source(*, scope: Scope, person: Person, now: datetime) -> dict[str, SourceCell]:
+    """Customers' pulse element scores about the person over the last PULSE_WINDOW_DAYS days (n = responses)."""
+    today = timezone.localtime(now, ZoneInfo(scope.organisation.time_zone)).date()
+    filters = analytics_selectors.DashboardFilter(person=person, start=today - timedelta(days=PULSE_WINDOW_DAYS - 1))
+    scores = customer_element_scores(responses=analytics_selectors.customer_responses(scope=scope, filters=filters))
+    return {
+        code: SourceCell(scores[code]["score"], scores[code]["n"])
+        if code in scores
+        else SourceCell(None, 0, "no_responses")
+        for code in ELEMENTS
+    }
+
+
+def _assessment_source(*, scope: Scope, person: Person) -> dict[str, SourceCell]:
+    """All raters but self in the person's latest released 360 report: the report's own frozen figures,
+    only for a viewer the 360 app lets read that report, and only cells meeting the anonymity threshold
+    (as the 360 team report shows them). Never computed from raw answers."""
+    release = (
+        Release.objects.filter(organisation=scope.organisation, participant__person=person, current=True)
+        .select_related("participant__person", "participant__assessment")
+        .order_by("-released_at", "-pk")
+        .first()
+    )
+    if release is None:
+        return {code: SourceCell(None, 0, "no_released_360") for code in ELEMENTS}
+    if not assessment_selectors.may_read_report(scope=scope, participant=release.participant):
+        return {code: SourceCell(None, 0, "not_permitted") for code in ELEMENTS}
+    threshold = max(threshold_for(scope.organisation), release.snapshot.get("threshold", 0))
+    figures = {
+        code: (score, n)
+        for code, score, n in release.figures.filter(
+            group=ALL_OTHERS, dimension__group=Dimension.Group.ELEMENT, dimension__code__in=ELEMENTS
+        ).values_list("dimension__code", "score", "n")
+    }
+    return {
+        code: SourceCell(round(figures[code][0], 1), figures[code][1])
+        if code in figures and cell_allowed(figures[code][1], threshold=threshold)
+        else SourceCell(None, 0, "below_threshold")
+        for code in ELEMENTS
+    }
+
+
+def mystery_location(*, unit: Unit | None) -> Unit | None:
+    """The location mystery shoppers visit for a unit: the nearest branch at or above it (else the unit)."""
+    if unit is None or unit.kind == Unit.Kind.BRANCH:
+        return unit
+    ancestors = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+    return Unit.objects.filter(pk__in=ancestors, kind=Unit.Kind.BRANCH).order_by("-path").first() or unit
+
+
+def _mystery_source(*, scope: Scope, location: Unit | None) -> dict[str, SourceCell]:
+    """Mean element score of the approved visits to the location (and its units); n = visits scored on it."""
+    if scope.is_employee:  # the mystery app shows employees no visit reports
+        return {code: SourceCell(None, 0, "not_permitted") for code in ELEMENTS}
+    visits = mystery_selectors.reports_published(scope=scope)
+    if location is not None:
+        visits = visits.filter(assignment__unit__path__startswith=location.path)
+    rows = {
+        r["dimension__code"]: r
+        for r in ReportPartScore.objects.filter(
+            report__in=visits, dimension__group=Dimension.Group.ELEMENT, dimension__code__in=ELEMENTS
+        )
+        .values("dimension__code")
+        .annotate(score=Avg("score"), n=Count("report", distinct=True))
+    }
+    empty = "no_element_items" if len(rows) < len(ELEMENTS) and visits.exists() else "no_approved_visits"
+    return {
+        code: SourceCell(round(rows[code]["score"], 1), rows[code]["n"]) if code in rows else SourceCell(None, 0, empty)
+        for code in ELEMENTS
+    }
+
+
+def person_evidence_by_source(
+    *,
+    scope: Scope,
+    person: Person,
+    location: Unit | None = None,
+    now: datetime | None = None,
+    ranges: dict[str, Ranges] | None = None,
+) -> dict[str, dict[str, SourceCell]]:
+    """Per element: source -> SourceCell(value 0–100, n, note) for "transcript" (machine-derived),
+    "customers", "assessment_360" and "mystery". `location` is where mystery visits count (default:
+    the person's unit's branch); `ranges` caches healthy ranges per channel."""
+    by_source = {
+        "transcript": _transcript_source(scope=scope, person=person, ranges=ranges if ranges is not None else {}),
+        "customers": _customers_source(scope=scope, person=person, now=now or timezone.now()),
+        "assessment_360": _assessment_source(scope=scope, person=person),
+        "mystery": _mystery_source(
+            scope=scope, location=location if location is not None else mystery_location(unit=person.unit)
+        ),
+    }
+    return {code: {source: by_source[source][code] for source in SOURCES} for code in ELEMENTS}

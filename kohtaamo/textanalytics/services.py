@@ -7,17 +7,19 @@ management stay out of text analytics altogether, so no theme view can ever surf
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kohtaamo.feedback.models import Answer, Encounter, RespondentRole, Response
 from kohtaamo.instruments.models import Question
 
 from .analysis import ANALYSER_VERSION, comment_analyse
-from .models import CommentAnalysis, CommentTopic, TranscriptAnalysis
+from .models import CommentAnalysis, CommentTopic, TextAnalysisRun, TranscriptAnalysis
 from .transcripts import TranscriptError, transcript_metrics, transcript_parse
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ def _analysis_row(answer: Answer, result) -> CommentAnalysis:
         sentiment_score=result.score,
         emotions=list(result.emotions),
         truncated=result.truncated,
+        mixed_languages=",".join(result.mixed_languages),
         note=result.note,
         analyser_version=ANALYSER_VERSION,
     )
@@ -159,6 +162,104 @@ def comments_analyse(
     """(Re-)analyse an organisation's comments: new and outdated ones, or with `everything` all of them."""
     answers = comments_to_analyse(organisation_id=organisation_id, everything=everything)
     return _analyse_all(answers.iterator(chunk_size=CHUNK), progress)
+
+
+# A queued or running run not heard of for this long lost its worker; a new request replaces it.
+RUN_STALE_AFTER = timedelta(minutes=15)
+RUN_BATCH = CHUNK  # comments per batch of a run: its progress is recorded after each batch
+
+
+def comment_run_request(
+    *, organisation_id: int, user=None, everything: bool = True
+) -> tuple[TextAnalysisRun | None, bool]:
+    """Start a background (re-)analysis, or return the one under way (created: False).
+
+    `everything`: every comment (the theme view's button); otherwise only comments not analysed yet, as
+    after a bulk import, which asks a run already under way for one more pass instead of a second run
+    (and starts none when there is nothing to analyse).
+    """
+    with transaction.atomic():
+        active = (
+            TextAnalysisRun.objects.select_for_update()
+            .filter(organisation_id=organisation_id, status__in=TextAnalysisRun.ACTIVE)
+            .first()
+        )
+        if active is not None and active.updated_at < timezone.now() - RUN_STALE_AFTER:
+            active.status, active.note, active.finished_at = TextAnalysisRun.Status.FAILED, "stalled", timezone.now()
+            active.save(update_fields=["status", "note", "finished_at", "updated_at"])
+            active = None
+        if active is not None:
+            if not everything and not active.more_requested:
+                active.more_requested = True
+                active.save(update_fields=["more_requested", "updated_at"])
+            return active, False
+        total = comments_to_analyse(organisation_id=organisation_id, everything=everything).count()
+        if not everything and not total:
+            return None, False
+        run = TextAnalysisRun.objects.create(
+            organisation_id=organisation_id,
+            everything=everything,
+            total=total,
+            requested_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        transaction.on_commit(lambda: _run_enqueue(run.pk))
+    return run, True
+
+
+def _run_enqueue(run_id: int) -> None:
+    from .tasks import reanalyse_comments
+
+    try:
+        reanalyse_comments.enqueue(run_id)
+    except Exception:  # noqa: BLE001 - the run stays queued and is replaced once stale
+        logger.exception("could not enqueue text analysis run %s", run_id)
+
+
+def comment_run_execute(*, run_id: int, batch_size: int | None = None) -> TextAnalysisRun | None:
+    """The background run: batches of comments, progress recorded after each batch."""
+    claimed = TextAnalysisRun.objects.filter(pk=run_id, status=TextAnalysisRun.Status.QUEUED).update(
+        status=TextAnalysisRun.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+    )
+    if not claimed:  # already run, or replaced as stale
+        return TextAnalysisRun.objects.filter(pk=run_id).first()
+    run = TextAnalysisRun.objects.get(pk=run_id)
+    everything, batch_size = run.everything, batch_size or RUN_BATCH
+    try:
+        while True:
+            _run_pass(run, everything=everything, batch_size=batch_size)
+            with transaction.atomic():
+                run = TextAnalysisRun.objects.select_for_update().get(pk=run_id)
+                if not run.more_requested:
+                    run.status, run.finished_at = TextAnalysisRun.Status.DONE, timezone.now()
+                    run.total = max(run.total, run.processed)
+                    run.save(update_fields=["status", "finished_at", "total", "updated_at"])
+                    return run
+                run.more_requested = False
+                run.save(update_fields=["more_requested", "updated_at"])
+            everything = False  # the extra pass: comments that arrived meanwhile
+    except Exception as error:
+        logger.exception("text analysis run %s failed", run_id)
+        TextAnalysisRun.objects.filter(pk=run_id).update(
+            status=TextAnalysisRun.Status.FAILED, note=str(error)[:200], finished_at=timezone.now()
+        )
+        raise
+
+
+def _run_pass(run: TextAnalysisRun, *, everything: bool, batch_size: int) -> None:
+    answers = comments_to_analyse(organisation_id=run.organisation_id, everything=everything)
+    # Comments that arrive during the pass wait for the next one, so the bar's total holds.
+    last_pk = answers.aggregate(last=Max("pk"))["last"]
+    if last_pk is None:
+        return
+    answers = answers.filter(pk__lte=last_pk)
+    TextAnalysisRun.objects.filter(pk=run.pk).update(total=F("processed") + answers.count(), updated_at=timezone.now())
+    after = 0
+    while batch := list(answers.filter(pk__gt=after)[:batch_size]):
+        after = batch[-1].pk
+        result = _analyse_all(batch)
+        TextAnalysisRun.objects.filter(pk=run.pk).update(
+            processed=F("processed") + len(batch), failed=F("failed") + result.failed, updated_at=timezone.now()
+        )
 
 
 @transaction.atomic

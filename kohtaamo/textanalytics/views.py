@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from kohtaamo.organisations.decorators import organisation_view
 from kohtaamo.organisations.models import Customer
@@ -12,7 +13,7 @@ from . import selectors
 from .briefing import briefing_for, customer_encounters
 from .forms import TranscriptForm
 from .labels import METRIC_LABELS, TREND_LABELS
-from .services import transcript_import
+from .services import comment_run_request, transcript_import
 
 
 @organisation_view
@@ -20,17 +21,43 @@ def index(request):
     by = request.GET.get("by", "unit")
     table = selectors.theme_table(scope=request.scope, by=by)
     chosen = request.GET.get("theme") or (table.rows[0].code if table.rows else "")
+    cell = request.GET.get("cell", "")
+    examples = selectors.theme_examples(scope=request.scope, code=chosen, by=table.by, cell=cell) if chosen else None
+    cell_label = next((label for key, label in table.groups if table.params[key] == cell), None) if cell else None
     return render(
         request,
         "textanalytics/index.html",
         {
             "table": table,
             "chosen": chosen,
-            "examples": selectors.theme_examples(scope=request.scope, code=chosen) if chosen else [],
+            "cell": cell,
+            "cell_label": cell_label,
+            "examples": examples,
+            "emotions": selectors.emotion_table(scope=request.scope, by=table.by),
             "breakdowns": selectors.BREAKDOWNS,
             "encounters": selectors.encounters_with_transcripts(scope=request.scope),
+            "can_rerun": selectors.can_rerun(scope=request.scope),
+            "run": selectors.text_analysis_run_latest(scope=request.scope),
         },
     )
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def reanalyse(request):
+    """POST: re-analyse every comment in the background (admins, CX leads). GET: the progress bar, polled."""
+    if not selectors.can_rerun(scope=request.scope):
+        raise PermissionDenied
+    if request.method == "POST":
+        _run, created = comment_run_request(organisation_id=request.scope.organisation.pk, user=request.user)
+        if not request.htmx:
+            if created:
+                messages.success(request, _("Re-analysis of all comments has started."))
+            else:
+                messages.info(request, _("A re-analysis is already under way."))
+            return redirect("textanalytics:index", org=request.scope.organisation.slug)
+    run = selectors.text_analysis_run_latest(scope=request.scope)
+    return render(request, "textanalytics/_run_progress.html", {"run": run, "can_rerun": True})
 
 
 @organisation_view

@@ -25,3 +25,11 @@ def sentiment_label(code: str) -> str:
     from ..models import Sentiment
 
     return str(Sentiment(code).label) if code in Sentiment.values else code
+
+
+@register.simple_tag
+def comment_char_limit() -> int:
+    """How much of a comment is analysed (longer ones are cut there, and the page says so)."""
+    from ..analysis import MAX_CHARS
+
+    return MAX_CHARS
