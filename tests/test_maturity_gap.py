@@ -9,7 +9,7 @@ from django.urls import reverse
 from kohtaamo.feedback.models import Invitation, RespondentRole
 from kohtaamo.instruments.models import Perspective
 from kohtaamo.maturity.models import InvitationTarget
-from kohtaamo.maturity.selectors import maturity_report, theme_trend
+from kohtaamo.maturity.selectors import maturity_report, theme_trend, weakest_themes
 from kohtaamo.organisations.selectors import scope_from_organisation
 
 from .maturity_helpers import answer, make_survey
@@ -81,6 +81,15 @@ def test_weakest_themes_get_recommendations(survey):
     assert report.weakest[0].profile == 0
     assert report.weakest[0].recommendation.startswith("Make service-skills training continuous")
     assert maturity_report(survey=survey, language="sv").weakest[0].recommendation.startswith("Gör utbildningen")
+    assert [t.action_url for t in report.weakest] == [None, None, None]  # no page of their own
+
+
+def test_a_weak_theme_with_a_page_to_act_on_links_to_it(survey):
+    sync = next(t for t in maturity_report(survey=survey).themes if t.code == "m_feedback_sync")
+    assert sync.profile is not None
+    [row] = weakest_themes(themes=[sync], language="en", organisation_slug=survey.organisation.slug)
+    assert row.action_url == reverse("staffexperience:chain", kwargs={"org": survey.organisation.slug})
+    assert "chain page" in row.recommendation
 
 
 def test_invitations_ask_the_version_of_their_perspective(survey):

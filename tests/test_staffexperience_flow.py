@@ -76,6 +76,38 @@ def test_invitations_arrive_by_email_for_active_staff_with_an_address(staffed, m
     assert len(mailbox.wait_for(3, timeout=0.5)) == 2
 
 
+@pytest.mark.parametrize(
+    ("cadence", "first", "last_day", "next_day", "next_bounds"),
+    [
+        ("month", datetime(2026, 1, 15, 9), datetime(2026, 1, 31, 23, 30), datetime(2026, 2, 1, 0, 30), (2, 1, 2, 28)),
+        ("quarter", datetime(2026, 2, 10, 9), datetime(2026, 3, 31, 20), datetime(2026, 4, 1, 8), (4, 1, 6, 30)),
+    ],
+)
+def test_the_next_month_or_quarter_opens_a_new_period(
+    staffed, mailbox, cadence, first, last_day, next_day, next_bounds
+):
+    from datetime import date
+
+    staff_pulse_schedule_save(
+        organisation=staffed.organisation, cadence=cadence, units=[], reminder_after_days=5, active=True
+    )
+    opened = staff_pulse_period_open(organisation=staffed.organisation, now=first.replace(tzinfo=HELSINKI))
+    assert staff_pulse_period_open(organisation=staffed.organisation, now=last_day.replace(tzinfo=HELSINKI)) is None
+    following = staff_pulse_period_open(organisation=staffed.organisation, now=next_day.replace(tzinfo=HELSINKI))
+    assert following is not None and following.pk != opened.pk
+    assert following.start == opened.end + timedelta(days=1)
+    from_month, from_day, to_month, to_day = next_bounds
+    assert (following.start, following.end) == (date(2026, from_month, from_day), date(2026, to_month, to_day))
+    assert list(StaffPulsePeriod.objects.order_by("start").values_list("pk", flat=True)) == [opened.pk, following.pk]
+    # Everyone is asked again, with new links.
+    again = StaffPulseInvitation.objects.filter(period=following)
+    assert again.count() == StaffPulseInvitation.objects.filter(period=opened).count() == 3
+    assert not set(again.values_list("token", flat=True)) & set(
+        StaffPulseInvitation.objects.filter(period=opened).values_list("token", flat=True)
+    )
+    assert len(mailbox.wait_for(6)) == 6
+
+
 def test_answer_through_the_token_page_once_and_never_linked_to_the_person(staffed, mailbox, client):
     _open(staffed)
     messages = mailbox.wait_for(3)

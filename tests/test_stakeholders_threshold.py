@@ -4,6 +4,7 @@ figure minus its shown children, or any other combination), in the page, the CSV
 
 import csv
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,8 @@ from .stakeholders_helpers import answers_add, page_cells, stakeholder_round
 IC = "internal_customer"
 MOMENT = datetime(2026, 5, 12, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 PERIOD = period_containing(moment=MOMENT, time_zone="Europe/Helsinki")
+FEWER = "fewer than 3 answers"
+PROTECTS = "hidden to protect another unit’s anonymity"
 
 
 def derivable(*, hidden: int, shown: set[int], atoms: dict[int, set[int]]) -> bool:
@@ -150,7 +153,11 @@ def test_no_hidden_unit_cell_is_derivable_from_page_csv_or_api(client, world, ro
         everywhere = fetch_everywhere(client)
         for metric in ("eqi", "listening", "responses"):
             page, rows, api = (of_metric(cells, metric) for cells in everywhere)
-            hidden_page = {u for u, text in page.items() if "fewer than 3 answers" in text}
+            hidden_page = {u for u, text in page.items() if text in (FEWER, PROTECTS)}
+            # The label tells the truth: "fewer than" only where the unit's own subtree is under the threshold.
+            for unit, text in page.items():
+                if text in (FEWER, PROTECTS):
+                    assert (text == FEWER) == (counts[unit] < threshold), (unit, text, counts[unit])
             hidden_csv = {u for u, r in rows.items() if r["hidden_below_threshold"] == "yes"}
             hidden_api = {u for u, cell in api.items() if cell["hidden"]}
             assert hidden_page == hidden_csv == hidden_api
@@ -185,7 +192,9 @@ def test_small_units_are_hidden_with_the_fewer_than_label(client, world, rounds)
     client.force_login(world.admin)
     page, rows, api = shown_everywhere(client, world, "eqi")
     assert page[world.region.pk] == "75.0 (31.1–100.0) n = 6 *"
-    assert page[world.branch.pk] == page[world.other_branch.pk] == "fewer than 3 answers"
+    # Harbour has too few answers; Centre has enough but is hidden only so that Harbour cannot be worked out.
+    assert page[world.other_branch.pk] == FEWER
+    assert page[world.branch.pk] == PROTECTS
     assert world.team.pk not in page  # no answers at all: not listed
     assert api[world.region.pk]["n"] == 6 and api[world.region.pk]["value"] == pytest.approx(75)
     assert rows[world.branch.pk]["hidden_below_threshold"] == "yes" and api[world.branch.pk]["hidden"]
@@ -201,7 +210,8 @@ def test_the_pdf_hides_what_the_page_hides(client, world, rounds):
     assert reply.status_code == 200 and reply["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(reply.content)).pages)
     assert "75.0 (31.1–100.0) n = 6" in text  # the region, as on the page
-    assert text.count("fewer than 3 answers") >= 2 * 7  # Centre and Harbour: EQI and five elements, answers
+    assert text.count(FEWER) >= 7  # Harbour: answers, EQI and five elements
+    assert text.count(PROTECTS) >= 7  # Centre, hidden to protect Harbour
     assert "n = 4" not in text and "n = 2" not in text
     assert client.get("/o/acme/stakeholders/side-by-side.pdf?period=2025-Q9").status_code == 400
 
@@ -227,7 +237,7 @@ def test_a_unit_manager_sees_the_same_decisions_for_their_subtree(client, world,
     cells = {unit for (unit, _a, _m) in page_cells(html)}
     assert cells == {world.branch.pk}  # the region and Harbour are outside the scope; the team has no answers
     # The branch alone meets the threshold, but the organisation-wide decision hides it for everyone.
-    assert page_cells(html)[(world.branch.pk, IC, "eqi")] == "fewer than 3 answers"
+    assert page_cells(html)[(world.branch.pk, IC, "eqi")] == PROTECTS
 
 
 def _admin_scope(world):
@@ -260,3 +270,34 @@ def test_customer_cells_are_not_a_rater_group_and_count_by_encounter_unit(client
     assert cells[(world.team.pk, "customer", "eqi")] == "70.0 (0.0–100.0) n = 2 *"
     assert cells[(world.region.pk, "customer", "responses")] == "2 *"
     assert cells[(world.team.pk, "internal_customer", "eqi")] == "–"
+
+
+ROUND_ROW = re.compile(
+    r'<th scope="row">(?P<unit>[^<]*)</th><td>(?P<audience>[^<]*)</td>.*?data-answered>(?P<answered>.*?)</td>'
+)
+
+
+@pytest.mark.django_db
+def test_rounds_page_shows_only_fewer_than_the_threshold_for_anonymous_rounds(client, world, rounds):
+    partner_round = stakeholder_round(world, unit=world.team, audience="partner", now=MOMENT)
+    answers_add(
+        [
+            (rounds[world.branch.pk], [100.0] * 4),
+            (rounds[world.other_branch.pk], [0.0, 50.0]),
+            (rounds[world.team.pk], [50.0] * 3),
+            (partner_round, [75.0]),
+        ],
+        submitted_at=MOMENT,
+    )
+    client.force_login(world.admin)
+    html = client.get("/o/acme/stakeholders/rounds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    answered = {
+        (m["unit"].split("›")[-1].strip(), m["audience"]): " ".join(re.sub(r"<[^>]+>", " ", m["answered"]).split())
+        for m in ROUND_ROW.finditer(html)
+    }
+    assert answered[(world.branch.name, "Internal customers")] == "4"
+    assert answered[(world.team.name, "Internal customers")] == "3"  # exactly the threshold: shown
+    assert answered[(world.other_branch.name, "Internal customers")] == "fewer than 3"
+    assert answered[(world.region.name, "Internal customers")] == "fewer than 3"  # none yet
+    assert answered[(world.team.name, "Partners")] == "fewer than 3"
+    assert "until a round has 3 answers" in html

@@ -17,6 +17,7 @@ from .widget_helpers import csat_widget
 pytestmark = pytest.mark.browser
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+DAY_MS = 86_400_000
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 # The host page's own behaviour, and its global names before any widget script runs.
 HOST_PAGE = """<!doctype html>
@@ -89,6 +90,15 @@ def embedded(transactional_db, live_server, world, site, settings):
 
 def prompt(page):
     return page.locator("[data-kohtaamo-widget] section[role=region]")
+
+
+def days_ago(page, key: str, **events: int) -> None:
+    """Make this browser remember the prompt's events (shown, closed) as that many days ago."""
+    page.evaluate(
+        """([key, events, day]) => localStorage.setItem(key, JSON.stringify(Object.fromEntries(
+            Object.entries(events).map(([event, days]) => [event, Date.now() - days * day]))))""",
+        [key, events, DAY_MS],
+    )
 
 
 def own_content_works(page) -> None:
@@ -214,12 +224,50 @@ def test_keyboard_swedish_and_dismiss(browser, embedded, site):
     page.reload()
     page.wait_for_load_state("load")
     assert prompt(page).count() == 0
+    # Ten days later it is still closed (the cap after closing is 30 days, longer than the 7 after a showing).
+    key = f"kohtaamo-widget:{widget.public_key}"
+    seen = page.evaluate(f"JSON.parse(localStorage.getItem('{key}'))")
+    assert set(seen) == {"shown", "closed"}
+    days_ago(page, key, shown=10, closed=10)
+    page.reload()
+    page.wait_for_load_state("load")
+    assert prompt(page).count() == 0
     # When the cap has run out, the prompt comes back.
-    page.evaluate(f"localStorage.setItem('kohtaamo-widget:{widget.public_key}', String(Date.now() - 1000))")
+    days_ago(page, key, shown=31, closed=31)
     page.reload()
     prompt(page).wait_for()
     context.close()
     assert Response.objects.count() == 1
+
+
+def test_an_ignored_prompt_is_not_shown_again_within_the_cap(browser, embedded, site):
+    widget, src = embedded
+    key = f"kohtaamo-widget:{widget.public_key}"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.page("/ignored", src=src))
+    prompt(page).wait_for()
+    seen = page.evaluate(f"JSON.parse(localStorage.getItem('{key}'))")
+    assert list(seen) == ["shown"]  # the showing itself is remembered, not only an answer or a dismissal
+    # The visitor ignores it and reloads, then opens another page of the same site: no prompt either time.
+    page.reload()
+    page.wait_for_load_state("load")
+    assert prompt(page).count() == 0
+    page.goto(site.page("/ignored-too", src=src))
+    page.wait_for_load_state("load")
+    assert prompt(page).count() == 0
+    own_content_works(page)
+    # Six days after the showing still nothing; after the widget's 7 days it is shown once more.
+    days_ago(page, key, shown=6)
+    page.reload()
+    page.wait_for_load_state("load")
+    assert prompt(page).count() == 0
+    days_ago(page, key, shown=8)
+    page.reload()
+    prompt(page).wait_for()
+    assert page.evaluate(f"JSON.parse(localStorage.getItem('{key}')).shown") > page.evaluate("Date.now()") - 60000
+    context.close()
+    assert Response.objects.count() == 0
 
 
 @pytest.mark.parametrize(

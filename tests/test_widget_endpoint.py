@@ -212,12 +212,23 @@ def test_unknown_widget_and_wrong_method(client, widget):
     nothing_stored()
 
 
-def test_flood_from_one_address_gets_429(client, widget, settings):
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate counters' clock, 450 s into a 600 s window."""
+    from types import SimpleNamespace
+
+    from kohtaamo.security import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 600 * 2_000_000 + 450.0))
+
+
+def test_flood_from_one_address_gets_429(client, widget, settings, clock):
     settings.KOHTAAMO_WIDGET_RATE_LIMITS = {"address": (3, 600)}
     codes = [post(client, widget, answer()).status_code for _ in range(3)]
     flood = post(client, widget, answer())
     assert codes == [201, 201, 201]
-    assert flood.status_code == 429 and flood["Retry-After"] == "600"
+    # Retry-After is what is left of the window, not the window's length.
+    assert flood.status_code == 429 and flood["Retry-After"] == "150"
     assert flood.json()["message"] == "Too many answers. Please wait a moment and try again."
     assert Response.objects.count() == 3
     other_address = post(client, widget, answer(), REMOTE_ADDR="10.0.0.9")
@@ -230,6 +241,32 @@ def test_flood_on_one_widget_from_many_addresses_gets_429(client, widget, settin
     assert codes == [201, 201, 429]
     assert Response.objects.count() == 2
     assert RateCounter.objects.exists()
+
+
+def test_other_sites_cannot_spend_the_widgets_budget(client, widget, settings, clock):
+    settings.KOHTAAMO_WIDGET_RATE_LIMITS = {"widget": (2, 600)}
+    refused = [
+        post(client, widget, answer(), origin="https://evil.example", REMOTE_ADDR=f"10.0.1.{i}").status_code
+        for i in range(5)
+    ]
+    assert refused == [403] * 5
+    widget_update(widget=widget, active=False)
+    assert post(client, widget, answer(), REMOTE_ADDR="10.0.2.1").status_code == 403
+    widget_update(widget=widget, active=True)
+    # The real visitors still have the widget's whole budget.
+    codes = [post(client, widget, answer(), REMOTE_ADDR=f"10.0.3.{i}").status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+    assert Response.objects.count() == 2
+
+
+def test_refused_requests_still_count_for_their_address(client, widget, settings, clock):
+    settings.KOHTAAMO_WIDGET_RATE_LIMITS = {"address": (3, 600)}
+    codes = [post(client, widget, answer(), origin="https://evil.example").status_code for _ in range(4)]
+    assert codes == [403, 403, 403, 429]
+    flood = post(client, widget, answer())
+    assert flood.status_code == 429 and flood["Retry-After"] == "150"
+    assert post(client, widget, answer(), REMOTE_ADDR="10.0.0.9").status_code == 201
+    assert Response.objects.count() == 1
 
 
 def test_csrf_is_not_required(widget):
@@ -273,7 +310,7 @@ def test_script_carries_the_questions_in_three_languages(client, widget, setting
     assert config["key"] == widget.public_key
     assert config["endpoint"] == f"https://kohtaamo.example/widget/{widget.public_key}/answers"
     assert config["origins"] == [HOST_ORIGIN]
-    assert config["capDays"] == 30 and config["preview"] is False
+    assert config["capDays"] == 30 and config["showCapDays"] == 7 and config["preview"] is False
     assert (config["question"]["min"], config["question"]["max"]) == (1, 5)
     assert set(config["question"]["texts"]) == {"fi", "sv", "en"}
     assert config["question"]["labels"]["en"]["5"] == "Very satisfied"

@@ -33,6 +33,7 @@ def create_form(touchpoint, **changes) -> dict:
         "ask_comment": "on",
         "allowed_origins": "https://www.acme.example/\nhttp://localhost:8080, https://WWW.ACME.example:443",
         "frequency_cap_days": "14",
+        "show_cap_days": "3",
         "active": "on",
         **changes,
     }
@@ -53,6 +54,7 @@ def test_cx_lead_creates_a_widget_and_sees_the_snippet(client, world, settings, 
     assert reply.status_code == 302 and reply["Location"] == detail_url(widget)
     assert widget.allowed_origins == ["https://www.acme.example", "http://localhost:8080"]
     assert (widget.frequency_cap_days, widget.ask_comment, widget.active) == (14, True, True)
+    assert widget.show_cap_days == 3
     assert widget.round == world.programme and widget.organisation == world.organisation
     with django_assert_max_num_queries(12):
         detail = client.get(detail_url(widget), headers=EN)
@@ -85,6 +87,19 @@ def test_invalid_settings_are_explained_and_nothing_is_stored(client, world):
     assert not Widget.objects.exists()
 
 
+def test_an_ignored_prompt_may_not_come_back_sooner_than_an_answered_one(client, world):
+    touchpoint = web_touchpoint(world)
+    client.force_login(world.admin)
+    reply = client.post(index_url(world), create_form(touchpoint, show_cap_days="15"), headers=EN)
+    assert reply.status_code == 400
+    assert reply.context["form"].errors["show_cap_days"] == ["Enter at most 14: the days after an answer or closing."]
+    missing = client.post(index_url(world), create_form(touchpoint, show_cap_days=""), headers=EN)
+    assert missing.context["form"].errors["show_cap_days"] == ["This field is required."]
+    assert not Widget.objects.exists()
+    assert client.post(index_url(world), create_form(touchpoint, show_cap_days="14"), headers=EN).status_code == 302
+    assert Widget.objects.get().show_cap_days == 14
+
+
 def test_a_touchpoint_gets_one_widget(client, world):
     widget = csat_widget(world)
     client.force_login(world.admin)
@@ -104,13 +119,14 @@ def test_editing_keeps_the_key_and_switches_off(client, world):
     nps = Item.objects.get(code="nps_1")
     reply = client.post(
         detail_url(widget),
-        {"item": nps.pk, "allowed_origins": "https://a.example", "frequency_cap_days": "7"},
+        {"item": nps.pk, "allowed_origins": "https://a.example", "frequency_cap_days": "7", "show_cap_days": "2"},
         headers=EN,
     )
     assert reply.status_code == 302
     widget.refresh_from_db()
     assert (widget.public_key, widget.item, widget.active, widget.ask_comment) == (key, nps, False, False)
     assert widget.allowed_origins == ["https://a.example"] and widget.frequency_cap_days == 7
+    assert widget.show_cap_days == 2
     page = client.get(detail_url(widget), headers=EN)
     assert "Off: pages with the snippet show nothing." in page.content.decode()
 

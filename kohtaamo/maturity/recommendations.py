@@ -1,5 +1,7 @@
 """Recommendation texts per maturity theme, in Finnish, Swedish and English (data, not gettext)."""
 
+from django.urls import reverse
+
 from kohtaamo.instruments.models import pick_language
 
 RECOMMENDATIONS: dict[str, dict[str, str]] = {
@@ -30,11 +32,14 @@ RECOMMENDATIONS: dict[str, dict[str, str]] = {
     },
     "m_feedback_sync": {
         "fi": "Käsitelkää asiakaspalaute ja henkilöstökyselyn tulokset samassa palaverissa: etsikää "
-        "yksiköt, joissa molemmat heikkenevät, ja sopikaa yhteiset toimenpiteet.",
+        "yksiköt, joissa molemmat heikkenevät, ja sopikaa yhteiset toimenpiteet. Henkilöstökokemuksen "
+        "vaikutusketju-sivu näyttää ne yksiköittäin rinnakkain.",
         "sv": "Gå igenom kundrespons och personalenkätens resultat på samma möte: leta upp enheter "
-        "där båda försämras och kom överens om gemensamma åtgärder.",
+        "där båda försämras och kom överens om gemensamma åtgärder. Sidan Sambandskedjan under "
+        "Personalupplevelse visar dem sida vid sida per enhet.",
         "en": "Review customer feedback and staff survey results in the same meeting: find the units "
-        "where both decline and agree on joint actions.",
+        "where both decline and agree on joint actions. The chain page under Staff experience shows "
+        "them side by side for every unit.",
     },
     "m_line_of_sight": {
         "fi": "Näyttäkää jokaiselle tiimille, myös tukitoiminnoille, missä asiakaspolun kohdassa heidän "
@@ -87,5 +92,18 @@ RECOMMENDATIONS: dict[str, dict[str, str]] = {
 }
 
 
+# Themes with a page in Kohtaamo to act on: the URL name, which takes the organisation's slug.
+RECOMMENDATION_PAGES: dict[str, str] = {
+    "m_feedback_sync": "staffexperience:chain",  # staff and customer feedback side by side, per unit
+    "m_service_profit_chain": "staffexperience:chain",
+}
+
+
 def recommendation_for(code: str, language: str | None = None) -> str:
     return pick_language(RECOMMENDATIONS.get(code, {}), language)
+
+
+def recommendation_url(code: str, *, organisation_slug: str) -> str | None:
+    """The page where a theme's recommendation can be acted on, or None."""
+    name = RECOMMENDATION_PAGES.get(code)
+    return reverse(name, kwargs={"org": organisation_slug}) if name else None

@@ -16,7 +16,7 @@ from kohtaamo.organisations.models import Unit
 from kohtaamo.organisations.selectors import Scope
 
 from .models import MaturitySurvey
-from .recommendations import recommendation_for
+from .recommendations import recommendation_for, recommendation_url
 from .suppression import cells_shown
 
 SIDES = (RespondentRole.MANAGEMENT, RespondentRole.STAFF, RespondentRole.CUSTOMER)
@@ -144,6 +144,7 @@ class ThemeRow:
     dimension: Dimension
     cells: dict[str, Cell]
     recommendation: str = ""
+    action_url: str | None = None  # the page in Kohtaamo where the recommendation can be acted on
 
     @property
     def code(self) -> str:
@@ -214,11 +215,19 @@ def perception_gap(*, survey: MaturitySurvey) -> tuple[list[ThemeRow], int]:
     return themes, threshold
 
 
-def weakest_themes(*, themes: list[ThemeRow], language: str | None = None) -> list[ThemeRow]:
-    """The lowest-scoring themes (by maturity profile), with their recommendation texts."""
+def weakest_themes(
+    *, themes: list[ThemeRow], language: str | None = None, organisation_slug: str | None = None
+) -> list[ThemeRow]:
+    """The lowest-scoring themes (by maturity profile), with their recommendation texts and, where
+    Kohtaamo has one, the page to act on."""
     scored = sorted((t for t in themes if t.profile is not None), key=lambda t: (t.profile, t.dimension.order))
     return [
-        ThemeRow(dimension=t.dimension, cells=t.cells, recommendation=recommendation_for(t.code, language))
+        ThemeRow(
+            dimension=t.dimension,
+            cells=t.cells,
+            recommendation=recommendation_for(t.code, language),
+            action_url=recommendation_url(t.code, organisation_slug=organisation_slug) if organisation_slug else None,
+        )
         for t in scored[:WEAKEST_COUNT]
     ]
 
@@ -277,7 +286,7 @@ def maturity_report(*, survey: MaturitySurvey, language: str | None = None) -> M
         survey=survey,
         threshold=threshold,
         themes=themes,
-        weakest=weakest_themes(themes=themes, language=language),
+        weakest=weakest_themes(themes=themes, language=language, organisation_slug=survey.organisation.slug),
         units={side: rows for side, rows in units.items() if rows},
     )
 

@@ -3,9 +3,10 @@
 Observations are the units of one level of the tree (their subtrees do not overlap). A unit's staff
 figure is its staff experience index in the chosen period, taken only where the threshold rule shows
 it; its customer figure is the customers' EQI or NPS over the same subtree (respondent role customer,
-through the dashboard's own base query), or a business outcome of the customers it served. With
-`lag`, customer and outcome figures come from the period after the staff period. The correlation is
-Pearson's r over the units with both figures, with a 95 % CI from Fisher's z; it shows association,
+through the dashboard's own base query), and its outcome figure a business outcome of the customers it
+served (where outcomes are imported). With `lag`, customer and outcome figures come from the period
+after the staff period. Two correlations, staff against customers and staff against the outcome: each
+Pearson's r over the units with both figures, with a 95 % CI from Fisher's z; they show association,
 not causation.
 """
 
@@ -30,13 +31,10 @@ from .models import StaffPulsePeriod, StaffPulseSchedule
 from .selectors import StaffResults, periods_for, require_reader, staff_results
 from .services import period_bounds
 
-MEASURES = {
-    "eqi": _("Customer EQI (0–100)"),
-    "nps": _("Customer NPS"),
-    "retained": _("Customers retained (%)"),
-    "spend": _("Customer spend (mean)"),
-}
-OUTCOME_MEASURES = ("retained", "spend")
+CUSTOMER_MEASURES = {"eqi": _("Customer EQI (0–100)"), "nps": _("Customer NPS")}
+OUTCOME_MEASURES = {"retained": _("Customers retained (%)"), "spend": _("Customer spend (mean)")}
+MEASURES = {**CUSTOMER_MEASURES, **OUTCOME_MEASURES}
+DEFAULT_OUTCOME = "retained"
 NPS_SCALE = (0, 10)
 MIN_CORRELATION_N = 4  # Fisher's z needs n > 3
 
@@ -76,7 +74,31 @@ def pearson_with_ci(xs: list[float], ys: list[float]) -> Correlation | None:
 class ChainPoint:
     unit: Unit
     staff: Estimate
-    customer: Estimate
+    figure: Estimate  # the customer figure or the business outcome
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The staff index against one other figure, over the shown units that have both."""
+
+    measure: str
+    points: list[ChainPoint]
+    missing_units: int  # shown units without this figure in the target period
+    correlation: Correlation | None
+
+    @property
+    def label(self) -> str:
+        return str(MEASURES[self.measure])
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One shown unit: its staff index beside its customer figure and its outcome (None: no figure)."""
+
+    unit: Unit
+    staff: Estimate
+    customer: Estimate | None
+    outcome: Estimate | None
 
 
 @dataclass(frozen=True)
@@ -84,14 +106,36 @@ class ChainReport:
     period: StaffPulsePeriod | None
     target: tuple[date, date] | None  # the customer/outcome period
     lag: bool
-    measure: str
     level: int | None
     levels: list[tuple[int, str]]  # depth, label
-    points: list[ChainPoint]
+    rows: list[ChainRow]
+    customer: Comparison
+    outcome: Comparison | None  # None where the organisation has imported no outcomes
+    outcomes_imported: bool
     hidden_units: int  # units of the level with staff invited but under the threshold: left out
-    no_customer_units: int  # shown units without customer figures in the target period
-    correlation: Correlation | None
     threshold: int
+
+    # The staff-versus-customer comparison under its earlier names.
+    @property
+    def measure(self) -> str:
+        return self.customer.measure
+
+    @property
+    def points(self) -> list[ChainPoint]:
+        return self.customer.points
+
+    @property
+    def correlation(self) -> Correlation | None:
+        return self.customer.correlation
+
+    @property
+    def no_customer_units(self) -> int:
+        return self.customer.missing_units
+
+
+def outcomes_imported(*, organisation) -> bool:
+    """Whether any business outcome has been imported: only then are outcome measures offered."""
+    return Outcome.objects.filter(organisation=organisation).exists()
 
 
 def next_period(period: StaffPulsePeriod) -> tuple[date, date]:
@@ -182,49 +226,85 @@ def _default_level(results: StaffResults, period: StaffPulsePeriod) -> int | Non
     return max(counts, key=lambda d: (counts[d], d)) if counts else None
 
 
+def _figure(estimate: Estimate | None) -> Estimate | None:
+    return estimate if estimate is not None and estimate.value is not None else None
+
+
+def _compare(measure: str, rows: list[ChainRow], figure_of) -> Comparison:
+    points = [ChainPoint(unit=r.unit, staff=r.staff, figure=figure_of(r)) for r in rows if figure_of(r) is not None]
+    correlation = pearson_with_ci([p.staff.value for p in points], [p.figure.value for p in points])
+    return Comparison(measure=measure, points=points, missing_units=len(rows) - len(points), correlation=correlation)
+
+
 def chain_report(
-    *, scope: Scope, period_id: int | None = None, measure: str = "eqi", lag: bool = False, level: int | None = None
+    *,
+    scope: Scope,
+    period_id: int | None = None,
+    measure: str = "eqi",
+    outcome: str | None = None,
+    lag: bool = False,
+    level: int | None = None,
+    imported: bool | None = None,
 ) -> ChainReport:
+    """The chain for one staff period (default the latest). `measure` is the customer figure (eqi, nps);
+    `outcome` the business outcome (retained, spend; default retained where outcomes are imported).
+    Choices that are not offered raise ValueError: callers validate with forms.ChainForm first.
+    `imported`: whether outcomes are imported, where the caller has already asked (None: look it up)."""
     require_reader(scope)
-    measure = measure if measure in MEASURES else "eqi"
+    if measure not in CUSTOMER_MEASURES:
+        raise ValueError(f"unknown customer measure {measure!r}")
+    if imported is None:
+        imported = outcomes_imported(organisation=scope.organisation)
+    if outcome is not None and (outcome not in OUTCOME_MEASURES or not imported):
+        raise ValueError(f"outcome {outcome!r} is not offered")
+    outcome = outcome or (DEFAULT_OUTCOME if imported else None)
     periods = list(periods_for(scope=scope))
-    period = next((p for p in periods if p.pk == period_id), periods[-1] if periods else None)
-    empty = ChainReport(period, None, lag, measure, None, [], [], 0, 0, None, 0)
+    period = next((p for p in periods if p.pk == period_id), None) if period_id is not None else None
+    if period_id is not None and period is None:
+        raise ValueError(f"no staff period {period_id}")
+    period = period or (periods[-1] if periods else None)
     if period is None:
-        return empty
+        no_outcome = Comparison(outcome, [], 0, None) if outcome else None
+        return ChainReport(None, None, lag, None, [], [], Comparison(measure, [], 0, None), no_outcome, imported, 0, 0)
     results = staff_results(scope=scope, periods=[period])
     levels = chain_levels(scope=scope)
-    if level not in dict(levels):
+    if level is not None and level not in dict(levels):
+        raise ValueError(f"no level {level}")
+    if level is None:
         level = _default_level(results, period)
-    rows = [row for row in results.rows if row.depth == level]
+    level_rows = [row for row in results.rows if row.depth == level]
     target = next_period(period) if lag else (period.start, period.end)
-    units = [row.unit for row in rows]
-    reader = _outcome_figures if measure in OUTCOME_MEASURES else _customer_figures
-    customer = reader(scope=scope, units=units, measure=measure, start=target[0], end=target[1]) if units else {}
+    units = [row.unit for row in level_rows]
+    window = {"scope": scope, "units": units, "start": target[0], "end": target[1]}
+    customer = _customer_figures(measure=measure, **window) if units else {}
+    outcomes = _outcome_figures(measure=outcome, **window) if units and outcome else {}
     invited = _units_with_invitations(scope=scope, period=period, units=units)
-    points, hidden, no_customer = [], 0, 0
-    for row in rows:
+    rows, hidden = [], 0
+    for row in level_rows:
         cell = row.cells[period.pk]
         if cell.hidden:
             hidden += row.unit.pk in invited
             continue
-        figure = customer.get(row.unit.pk)
-        if figure is None or figure.value is None:
-            no_customer += 1
-            continue
-        points.append(ChainPoint(unit=row.unit, staff=cell.index, customer=figure))
-    correlation = pearson_with_ci([p.staff.value for p in points], [p.customer.value for p in points])
+        unit_id = row.unit.pk
+        rows.append(
+            ChainRow(
+                unit=row.unit,
+                staff=cell.index,
+                customer=_figure(customer.get(unit_id)),
+                outcome=_figure(outcomes.get(unit_id)),
+            )
+        )
     return ChainReport(
         period=period,
         target=target,
         lag=lag,
-        measure=measure,
         level=level,
         levels=levels,
-        points=points,
+        rows=rows,
+        customer=_compare(measure, rows, lambda r: r.customer),
+        outcome=_compare(outcome, rows, lambda r: r.outcome) if outcome else None,
+        outcomes_imported=imported,
         hidden_units=hidden,
-        no_customer_units=no_customer,
-        correlation=correlation,
         threshold=results.threshold,
     )
 

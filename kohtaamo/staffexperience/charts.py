@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from .chain import MEASURES, ChainReport
+from .chain import Comparison
 
 ACCENT = "#0b5cad"
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -20,21 +20,22 @@ def _bars(values, lows, highs) -> dict:
     }
 
 
-def chain_scatter(*, report: ChainReport) -> str:
-    """Staff index (x) against the customer figure (y), one point per unit, both with 95 % CIs."""
-    xs = [p.staff.value for p in report.points]
-    ys = [p.customer.value for p in report.points]
+def chain_scatter(*, comparison: Comparison) -> str:
+    """Staff index (x) against the customer figure or the outcome (y), one point per unit, with 95 % CIs."""
+    points = comparison.points
+    xs = [p.staff.value for p in points]
+    ys = [p.figure.value for p in points]
     hover = [
         _("%(unit)s: staff n = %(staff_n)s, customers n = %(customer_n)s")
-        % {"unit": p.unit.name, "staff_n": p.staff.n, "customer_n": p.customer.n}
-        for p in report.points
+        % {"unit": p.unit.name, "staff_n": p.staff.n, "customer_n": p.figure.n}
+        for p in points
     ]
     figure = go.Figure(
         go.Scatter(
             x=xs,
             y=ys,
             mode="markers+text",
-            text=[p.unit.name for p in report.points],
+            text=[p.unit.name for p in points],
             textposition="top center",
             hovertext=hover,
             hoverinfo="text",
@@ -42,12 +43,10 @@ def chain_scatter(*, report: ChainReport) -> str:
                 "color": ACCENT,
                 "size": 10,
                 # Open markers where either figure rests on fewer than 10 answers.
-                "symbol": [
-                    "circle-open" if p.staff.indicative or p.customer.indicative else "circle" for p in report.points
-                ],
+                "symbol": ["circle-open" if p.staff.indicative or p.figure.indicative else "circle" for p in points],
             },
-            error_x=_bars(xs, [p.staff.ci_low for p in report.points], [p.staff.ci_high for p in report.points]),
-            error_y=_bars(ys, [p.customer.ci_low for p in report.points], [p.customer.ci_high for p in report.points]),
+            error_x=_bars(xs, [p.staff.ci_low for p in points], [p.staff.ci_high for p in points]),
+            error_y=_bars(ys, [p.figure.ci_low for p in points], [p.figure.ci_high for p in points]),
         )
     )
     figure.update_layout(
@@ -57,6 +56,6 @@ def chain_scatter(*, report: ChainReport) -> str:
         paper_bgcolor="#fff",
         showlegend=False,
         xaxis={"title": {"text": _("Staff experience index (0–100)")}, "gridcolor": "#e3e6ea"},
-        yaxis={"title": {"text": str(MEASURES[report.measure])}, "gridcolor": "#e3e6ea"},
+        yaxis={"title": {"text": comparison.label}, "gridcolor": "#e3e6ea"},
     )
     return figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)

@@ -13,7 +13,7 @@ from kohtaamo.organisations.selectors import units_visible
 from kohtaamo.reports.pdf import pdf_render, pdf_response
 
 from . import charts
-from .chain import MEASURES, chain_levels, chain_report
+from .chain import chain_levels, chain_report, outcomes_imported
 from .exports import results_csv_rows
 from .forms import ChainForm, ScheduleForm
 from .selectors import comment_groups, periods_for, require_reader, schedule_for, staff_results
@@ -130,20 +130,27 @@ def chain(request):
     _reader(request)
     scope = request.scope
     periods = list(periods_for(scope=scope))
-    form = ChainForm(request.GET or None, periods=periods, levels=chain_levels(scope=scope))
-    options = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    imported = outcomes_imported(organisation=scope.organisation)
+    form = ChainForm(request.GET or None, periods=periods, levels=chain_levels(scope=scope), outcomes_imported=imported)
+    context = {"organisation": scope.organisation, "form": form, "outcomes_imported": imported}
+    if form.is_bound and not form.is_valid():
+        # Say what is wrong rather than quietly showing other figures than were asked for.
+        return render(request, "staffexperience/chain.html", context | {"report": None}, status=400)
+    options = form.cleaned_data if form.is_bound else {}
     report = chain_report(
         scope=scope,
         period_id=options.get("period"),
         measure=options.get("measure") or "eqi",
+        outcome=options.get("outcome") or None,
         lag=bool(options.get("lag")),
         level=options.get("level"),
+        imported=imported,
     )
-    context = {
-        "organisation": scope.organisation,
-        "form": form,
+    context |= {
         "report": report,
-        "measure_label": MEASURES[report.measure],
-        "chart": charts.chain_scatter(report=report) if report.points else "",
+        "chart": charts.chain_scatter(comparison=report.customer) if report.customer.points else "",
+        "outcome_chart": (
+            charts.chain_scatter(comparison=report.outcome) if report.outcome and report.outcome.points else ""
+        ),
     }
     return render(request, "staffexperience/chain.html", context)

@@ -8,7 +8,7 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from kohtaamo.analytics.anonymity import threshold_for
+from kohtaamo.analytics.anonymity import MINIMUM_THRESHOLD, threshold_for
 from kohtaamo.analytics.metrics import EMPTY, Estimate, mean_t_interval
 from kohtaamo.feedback.models import DimensionScore, Response, Round
 from kohtaamo.feedback.scoring import ELEMENTS
@@ -84,16 +84,45 @@ def stakeholder_rounds_visible(*, scope: Scope) -> QuerySet[StakeholderRound]:
     )
 
 
+@dataclass(frozen=True)
+class RoundRow:
+    """A round in the rounds list. `answered` is None where an anonymous audience's answers are
+    under the threshold: then the page says only "fewer than N"."""
+
+    round: StakeholderRound
+    invited: int
+    answered: int | None
+
+
+def stakeholder_rounds_listed(*, scope: Scope) -> tuple[list[RoundRow], int]:
+    """The rounds list and the threshold. Partners and internal customers were promised anonymity, so
+    the exact count of a round (the whole round, all units together) under the threshold is not shown:
+    watching it go from 1 to 2 would tell when a particular person answered."""
+    threshold = max(threshold_for(scope.organisation), MINIMUM_THRESHOLD)
+    rows = [
+        RoundRow(
+            round=r,
+            invited=r.invited,
+            answered=None if r.audience in ANONYMOUS_AUDIENCES and r.answered < threshold else r.answered,
+        )
+        for r in stakeholder_rounds_visible(scope=scope)
+    ]
+    return rows, threshold
+
+
 # -- the side-by-side view ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure: hidden under the threshold rule, else an estimate with its n (responses: n only)."""
+    """One figure: hidden under the threshold rule, else an estimate with its n (responses: n only).
+    `protects_other`: hidden although it has enough answers, so that another unit's small group
+    cannot be worked out by subtraction (the page says so instead of "fewer than N")."""
 
     n: int = 0
     estimate: Estimate = EMPTY
     hidden: bool = False
+    protects_other: bool = False
 
     def as_dict(self) -> dict:
         if self.hidden:
@@ -102,6 +131,7 @@ class Cell:
 
 
 HIDDEN = Cell(hidden=True)
+HIDDEN_FOR_OTHERS = Cell(hidden=True, protects_other=True)
 
 
 @dataclass(frozen=True)
@@ -224,6 +254,11 @@ def _cell(metric: str, stat: _Stat | None) -> Cell:
     return Cell(n=stat.n, estimate=estimate)
 
 
+def _hidden(stat: _Stat, threshold: int) -> Cell:
+    # Only the page's label depends on this; the API and the CSV say "hidden" and nothing else.
+    return HIDDEN_FOR_OTHERS if stat.n >= max(threshold, MINIMUM_THRESHOLD) else HIDDEN
+
+
 def side_by_side(*, scope: Scope, period: Period) -> SideBySide:
     """Per visible unit (its subtree) with any answer in the period, and per audience: responses, EQI
     and the five elements with 95 % CIs.
@@ -243,7 +278,9 @@ def side_by_side(*, scope: Scope, period: Period) -> SideBySide:
             if audience in ANONYMOUS_AUDIENCES:
                 shown = tree_cells_shown(units=tree, own={u: s.n for u, s in own.items()}, threshold=threshold)
             cells[(audience, metric)] = {
-                unit_id: (HIDDEN if shown is not None and unit_id not in shown else _cell(metric, stat))
+                unit_id: (
+                    _hidden(stat, threshold) if shown is not None and unit_id not in shown else _cell(metric, stat)
+                )
                 for unit_id, stat in totals.items()
             }
     visible = list(units_visible(scope=scope).order_by("path"))

@@ -21,7 +21,7 @@ from .selectors import (
     partners_visible,
     require_viewer,
     side_by_side,
-    stakeholder_rounds_visible,
+    stakeholder_rounds_listed,
 )
 from .services import (
     ContactImportFailed,
@@ -240,9 +240,10 @@ def rounds(request):
                 request, _("%(invited)s invitations created, %(sent)s sent.") % {"invited": invited, "sent": sent}
             )
             return redirect("stakeholders:rounds", org=scope.organisation.slug)
+    rows, threshold = stakeholder_rounds_listed(scope=scope)
     return render(
         request,
         "stakeholders/rounds.html",
-        {"rounds": stakeholder_rounds_visible(scope=scope), "form": form},
+        {"rounds": rows, "threshold": threshold, "form": form},
         status=400 if form.errors else 200,
     )

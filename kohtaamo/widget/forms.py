@@ -28,6 +28,16 @@ class WidgetForm(forms.Form):
         label=_("Show again to the same browser after (days)"),
         help_text=_("Once a visitor answers or closes the prompt, their browser does not show it for this long."),
     )
+    show_cap_days = forms.IntegerField(
+        min_value=1,
+        max_value=365,
+        initial=7,
+        label=_("Show to the same browser at most once per (days)"),
+        help_text=_(
+            "A visitor who neither answers nor closes the prompt does not see it again for this long. "
+            "The browser remembers this for each site separately, without cookies."
+        ),
+    )
     active = forms.BooleanField(required=False, initial=True, label=_("On: show the prompt on the pages"))
 
     def __init__(self, *args, questionnaire_id: int, touchpoints=None, **kwargs) -> None:
@@ -45,6 +55,17 @@ class WidgetForm(forms.Form):
     def clean_allowed_origins(self) -> list[str]:
         return origins_clean(self.cleaned_data["allowed_origins"])
 
+    def clean(self) -> dict:
+        data = super().clean()
+        shown, closed = data.get("show_cap_days"), data.get("frequency_cap_days")
+        if shown is not None and closed is not None and shown > closed:
+            # An answer or a dismissal says more than a glance, so it must keep the prompt away at least as long.
+            self.add_error(
+                "show_cap_days",
+                _("Enter at most %(days)d: the days after an answer or closing.") % {"days": closed},
+            )
+        return data
+
     @staticmethod
     def initial_for(widget: Widget) -> dict:
         return {
@@ -52,5 +73,6 @@ class WidgetForm(forms.Form):
             "ask_comment": widget.ask_comment,
             "allowed_origins": "\n".join(widget.allowed_origins),
             "frequency_cap_days": widget.frequency_cap_days,
+            "show_cap_days": widget.show_cap_days,
             "active": widget.active,
         }

@@ -31,6 +31,12 @@ class Widget(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    # A visitor who ignores the prompt would otherwise meet it on every page load.
+    show_cap_days = models.PositiveSmallIntegerField(
+        _("show to the same browser at most once per (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     public_key = models.CharField(max_length=32, db_index=True, default=new_public_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from kohtaamo.security.ratelimit import client_address, rate_limit_hit
+from kohtaamo.security.ratelimit import client_address, rate_limit_hit, rate_retry_after
 
 from .answers import (
     MAX_BODY_BYTES,
@@ -55,15 +55,21 @@ def _cors(origin: str) -> dict:
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
 
 
-def _over_limit(request, widget) -> int | None:
-    """Retry-After seconds when the caller's address or the widget as a whole has sent too much."""
-    limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "KOHTAAMO_WIDGET_RATE_LIMITS", {})}
-    keys = {"address": f"widget-answer:address:{client_address(request)}", "widget": f"widget-answer:{widget.pk}"}
-    for name, key in keys.items():
-        limit, window_s = limits[name]
-        if rate_limit_hit(key=key, limit=limit, window_s=window_s):
-            return window_s
+def _limits() -> dict:
+    return {**DEFAULT_RATE_LIMITS, **getattr(settings, "KOHTAAMO_WIDGET_RATE_LIMITS", {})}
+
+
+def _over_limit(*, key: str, name: str) -> int | None:
+    """Count one request against a budget; Retry-After seconds (the rest of the window) when it is spent."""
+    limit, window_s = _limits()[name]
+    if rate_limit_hit(key=key, limit=limit, window_s=window_s):
+        return rate_retry_after(window_s=window_s)
     return None
+
+
+def _too_many(retry_after: int, cors: dict) -> JsonResponse:
+    message = _("Too many answers. Please wait a moment and try again.")
+    return _refusal(429, message, headers={"Retry-After": str(retry_after), **cors})
 
 
 def _content_length(request) -> int:
@@ -90,10 +96,12 @@ def widget_answer(request, public_key: str):
         return preflight
     if request.method != "POST":
         return _refusal(405, _("Send answers with POST."), headers={"Allow": "POST, OPTIONS", **cors})
-    retry_after = _over_limit(request, widget)
+    # Every caller's address has its own budget, refused requests included: one address cannot flood.
+    retry_after = _over_limit(key=f"widget-answer:address:{client_address(request)}", name="address")
     if retry_after is not None:
-        message = _("Too many answers. Please wait a moment and try again.")
-        return _refusal(429, message, headers={"Retry-After": str(retry_after), **cors})
+        return _too_many(retry_after, cors)
+    # The cheap refusals come before the widget's shared budget, so that pages of other sites (or
+    # requests for a switched-off widget) cannot spend it and lock out the real visitors.
     if not cors:
         return _refusal(403, _("This site may not send answers to this feedback widget."))
     questions = widget_questions(widget=widget)
@@ -102,6 +110,9 @@ def widget_answer(request, public_key: str):
     if _content_length(request) > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
         message = _("The answer is too large (at most %(max)d bytes).") % {"max": MAX_BODY_BYTES}
         return _refusal(413, message, headers=cors)
+    retry_after = _over_limit(key=f"widget-answer:{widget.pk}", name="widget")
+    if retry_after is not None:
+        return _too_many(retry_after, cors)
     try:
         payload = widget_payload_parse(body=request.body, content_type=request.content_type or "")
         submission = widget_payload_clean(payload=payload, questions=questions)

@@ -46,6 +46,7 @@ def widget_config(*, widget: Widget, questions: WidgetQuestions, endpoint: str, 
         "endpoint": endpoint,
         "origins": widget.allowed_origins,
         "capDays": widget.frequency_cap_days,
+        "showCapDays": widget.show_cap_days,
         "preview": preview,
         "question": {
             "min": scale.scale_min,

@@ -20,6 +20,7 @@ def widget_create(
     allowed_origins: list[str],
     active: bool = True,
     frequency_cap_days: int = 30,
+    show_cap_days: int = 7,
 ) -> Widget:
     """A widget for one touchpoint; its answers join `programme` (the pulse programme). Inputs are validated."""
     return Widget.objects.create(
@@ -31,15 +32,16 @@ def widget_create(
         allowed_origins=allowed_origins,
         active=active,
         frequency_cap_days=frequency_cap_days,
+        show_cap_days=show_cap_days,
     )
 
 
-UPDATABLE = ("item", "ask_comment", "allowed_origins", "active", "frequency_cap_days")
+UPDATABLE = ("item", "ask_comment", "allowed_origins", "active", "frequency_cap_days", "show_cap_days")
 
 
 @transaction.atomic
 def widget_update(*, widget: Widget, **changes) -> Widget:
-    """Change a widget's question, origins, switch or frequency cap. Its key (and so the snippet) stays."""
+    """Change a widget's question, origins, switch or frequency caps. Its key (and so the snippet) stays."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise TypeError(f"widget_update() cannot change {sorted(unknown)}")

@@ -41,21 +41,36 @@
     return nav.doNotTrack === "1" || window.doNotTrack === "1" || nav.globalPrivacyControl === true;
   }
 
-  // The frequency cap: once answered or dismissed, this browser is not asked again for capDays.
+  // The frequency cap, per browser and widget: once shown, not shown again for showCapDays; once answered
+  // or dismissed, not for capDays. Event times (not expiry times) are kept, so a changed cap applies at once.
+  // localStorage belongs to the page's origin: each of the organisation's sites keeps its own count.
   function storageKey() {
     return "kohtaamo-widget:" + CONFIG.key;
   }
-  function suppressed() {
+  function remembered() {
     try {
-      return Number(window.localStorage.getItem(storageKey())) > Date.now();
+      var stored = JSON.parse(window.localStorage.getItem(storageKey()) || "{}");
+      if (typeof stored === "number") return { until: stored }; // an older script kept the expiry time
+      return stored && typeof stored === "object" ? stored : {};
     } catch (e) {
-      return false;
+      return {};
     }
   }
-  function suppress() {
+  function suppressed() {
+    var seen = remembered();
+    var now = Date.now();
+    return (
+      (Number(seen.shown) || 0) + CONFIG.showCapDays * DAY_MS > now ||
+      (Number(seen.closed) || 0) + CONFIG.capDays * DAY_MS > now ||
+      (Number(seen.until) || 0) > now
+    );
+  }
+  function remember(event) {
     if (CONFIG.preview) return;
     try {
-      window.localStorage.setItem(storageKey(), String(Date.now() + CONFIG.capDays * DAY_MS));
+      var seen = remembered();
+      seen[event] = Date.now();
+      window.localStorage.setItem(storageKey(), JSON.stringify(seen));
     } catch (e) {
       /* storage blocked: the prompt may come back, nothing breaks */
     }
@@ -192,11 +207,11 @@
       message.className = isError ? "msg error" : "msg";
     }
     function dismiss() {
-      suppress();
+      remember("closed");
       if (host.parentNode) host.parentNode.removeChild(host);
     }
     function thank() {
-      suppress();
+      remember("closed");
       var thanks = el("p", { class: "thanks", tabindex: "-1", role: "status" }, [t.thanks]);
       box.replaceChild(thanks, form);
       thanks.focus();
@@ -233,6 +248,7 @@
     });
 
     (slot || document.body).appendChild(host);
+    remember("shown");
   }
 
   function start() {
