@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from kohtaamo.api.auth import api_scope
 from kohtaamo.api.rows import BoundedPageNumberPagination, PagedRows
 
-from . import selectors
+from . import selectors, sources
 from .briefing import briefing_for
 from .evidence import MACHINE_DERIVED
 from .models import CommentTopic
@@ -214,7 +214,7 @@ def theme_table(request, org: str, by: Literal["unit", "channel", "touchpoint", 
     "/{org}/encounters/{encounter_id}/transcript", response=TranscriptOut, summary="Transcript metrics of an encounter"
 )
 def encounter_transcript(request, org: str, encounter_id: int):
-    view = selectors.encounter_transcript(scope=api_scope(request, org), encounter_id=encounter_id)
+    view = sources.encounter_transcript(scope=api_scope(request, org), encounter_id=encounter_id)
     analysis, ranges = view.analysis, view.ranges
     return {
         "encounter": view.encounter.pk,

@@ -9,7 +9,7 @@ from kohtaamo.organisations.decorators import organisation_view
 from kohtaamo.organisations.models import Customer
 from kohtaamo.organisations.selectors import customers_visible
 
-from . import selectors
+from . import selectors, sources
 from .briefing import briefing_for, customer_encounters
 from .forms import TranscriptForm
 from .labels import METRIC_LABELS, TREND_LABELS
@@ -62,7 +62,7 @@ def reanalyse(request):
 
 @organisation_view
 def encounter_detail(request, encounter_id: int):
-    view = selectors.encounter_transcript(scope=request.scope, encounter_id=encounter_id)
+    view = sources.encounter_transcript(scope=request.scope, encounter_id=encounter_id)
     form = TranscriptForm()
     if request.method == "POST":
         if not request.scope.can_manage:
