@@ -118,7 +118,7 @@ def test_partner_and_internal_rounds_from_set_up_to_side_by_side(client, world, 
     export = admin.get(org_url("export_csv"), {"period": period}).content.decode()
     rows = {(r["unit_id"], r["audience"], r["metric"]): r for r in csv.DictReader(io.StringIO(export))}
     row = rows[(str(world.branch.pk), "internal_customer", "eqi")]
-    assert (row["n"], row["value"], row["ci_low"], row["hidden_below_threshold"]) == ("3", "75.00", f"{low:.2f}", "no")
+    assert (row["n"], row["value"], row["ci_low"], row["hidden"]) == ("3", "75.00", f"{low:.2f}", "no")
 
     api = admin.get(f"/api/v1/organisations/acme/stakeholders/side-by-side?period={period}").json()
     branch = next(u for u in api["units"] if u["unit"] == world.branch.pk)

@@ -158,7 +158,7 @@ def test_no_hidden_unit_cell_is_derivable_from_page_csv_or_api(client, world, ro
             for unit, text in page.items():
                 if text in (FEWER, PROTECTS):
                     assert (text == FEWER) == (counts[unit] < threshold), (unit, text, counts[unit])
-            hidden_csv = {u for u, r in rows.items() if r["hidden_below_threshold"] == "yes"}
+            hidden_csv = {u for u, r in rows.items() if r["hidden"] == "yes"}
             hidden_api = {u for u, cell in api.items() if cell["hidden"]}
             assert hidden_page == hidden_csv == hidden_api
             shown = {u for u in paths if counts.get(u, 0) > 0 and u not in hidden_api}
@@ -170,8 +170,11 @@ def test_no_hidden_unit_cell_is_derivable_from_page_csv_or_api(client, world, ro
                     assert api[unit]["value"] == pytest.approx(sum(covered) / len(covered))
             for unit in hidden_api:
                 # A hidden cell says nothing, not even its n.
+                reason = "below_threshold" if counts.get(unit, 0) < threshold else "protects_other_unit"
+                assert rows[unit]["hidden_reason"] == reason
                 assert api[unit] == {
                     "hidden": True,
+                    "hidden_reason": reason,
                     "n": None,
                     "value": None,
                     "ci_low": None,
@@ -197,7 +200,9 @@ def test_small_units_are_hidden_with_the_fewer_than_label(client, world, rounds)
     assert page[world.branch.pk] == PROTECTS
     assert world.team.pk not in page  # no answers at all: not listed
     assert api[world.region.pk]["n"] == 6 and api[world.region.pk]["value"] == pytest.approx(75)
-    assert rows[world.branch.pk]["hidden_below_threshold"] == "yes" and api[world.branch.pk]["hidden"]
+    assert rows[world.branch.pk]["hidden"] == "yes" and api[world.branch.pk]["hidden"]
+    assert rows[world.branch.pk]["hidden_reason"] == api[world.branch.pk]["hidden_reason"] == "protects_other_unit"
+    assert rows[world.other_branch.pk]["hidden_reason"] == "below_threshold"
 
 
 @pytest.mark.django_db

@@ -17,8 +17,9 @@ router = Router(tags=["stakeholders"])
 
 
 class StakeholderCellOut(Schema):
-    # A hidden cell carries nothing but hidden=true: not even its n leaves the server.
+    # A hidden cell carries nothing but hidden=true and why: not even its n leaves the server.
     hidden: bool
+    hidden_reason: str  # "", below_threshold, or protects_other_unit (enough answers, hidden against subtraction)
     n: int | None
     value: float | None
     ci_low: float | None
@@ -65,7 +66,7 @@ class ErrorOut(Schema):
 )
 def stakeholders_side_by_side(request, org: str, period: str = ""):
     """`period` is a quarter like 2026-Q3 (default: the current one). Partner and internal-customer
-    cells follow the threshold rule; a hidden cell is {"hidden": true} and nothing else."""
+    cells follow the threshold rule; a hidden cell is {"hidden": true, "hidden_reason": …} and nothing else."""
     scope = api_scope(request, org)
     require_viewer(scope)
     time_zone = scope.organisation.time_zone

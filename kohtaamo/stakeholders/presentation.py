@@ -13,7 +13,8 @@ CSV_HEADER = [
     "unit",
     "audience",
     "metric",
-    "hidden_below_threshold",
+    "hidden",  # yes: below the threshold, or hidden so that another unit's figure cannot be worked out
+    "hidden_reason",  # below_threshold / protects_other_unit
     "n",
     "value",
     "ci_low",
@@ -28,7 +29,7 @@ def _number(value: float | None) -> str:
 
 def _csv_row(row, audience: str, metric: str, cell: Cell) -> list[str]:
     if cell.hidden:
-        return [row.unit.pk, row.unit.name, audience, metric, "yes", "", "", "", "", ""]
+        return [row.unit.pk, row.unit.name, audience, metric, "yes", cell.hidden_reason, "", "", "", "", ""]
     estimate = cell.estimate
     value = str(cell.n) if metric == RESPONSES else _number(estimate.value)
     indicative = "" if cell.n == 0 else ("yes" if estimate.indicative else "no")
@@ -38,6 +39,7 @@ def _csv_row(row, audience: str, metric: str, cell: Cell) -> list[str]:
         audience,
         metric,
         "no",
+        "",
         str(cell.n),
         value if cell.n else "",
         "" if metric == RESPONSES else _number(estimate.ci_low),

@@ -124,10 +124,24 @@ class Cell:
     hidden: bool = False
     protects_other: bool = False
 
+    @property
+    def hidden_reason(self) -> str:
+        if not self.hidden:
+            return ""
+        return "protects_other_unit" if self.protects_other else "below_threshold"
+
     def as_dict(self) -> dict:
         if self.hidden:
-            return {"hidden": True, "n": None, "value": None, "ci_low": None, "ci_high": None, "indicative": None}
-        return {"hidden": False, **self.estimate.as_dict(), "n": self.n}
+            return {
+                "hidden": True,
+                "hidden_reason": self.hidden_reason,
+                "n": None,
+                "value": None,
+                "ci_low": None,
+                "ci_high": None,
+                "indicative": None,
+            }
+        return {"hidden": False, "hidden_reason": "", **self.estimate.as_dict(), "n": self.n}
 
 
 HIDDEN = Cell(hidden=True)
