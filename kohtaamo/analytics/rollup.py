@@ -44,9 +44,7 @@ RHETORIC_COUNT = 3  # ethos, pathos, logos: the spread needs all three
 
 def customer_submitted(*, organisation_id: int, using: str = "default") -> QuerySet[Response]:
     """What the dashboard reads: submitted customer responses (the rollup's source)."""
-    return Response.objects.using(using).filter(
-        organisation_id=organisation_id, status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER
-    )
+    return Response.objects.using(using).customer_feedback().filter(organisation_id=organisation_id)
 
 
 def _next_month(day: date) -> date:
@@ -225,14 +223,17 @@ class CountingRules:
 
     csat_high: int | None
     rhetoric_ids: frozenset[int]
+    customer_feedback: bool = True  # a pulse questionnaire (not a 360 or maturity one): the dashboard counts it
 
 
-def counting_rules_of(questions: Iterable[Question]) -> CountingRules:
+def counting_rules_of(questions: Iterable[Question], *, customer_feedback: bool) -> CountingRules:
     """The rules of a questionnaire version's questions (items and their dimensions prefetched)."""
     scored = [(q, q.item.dimensions.all()) for q in questions if q.item is not None]
     highs = [q.scale_max for q, dimensions in scored if any(d.code == "csat" for d in dimensions)]
     rhetoric = {d.pk for _q, dimensions in scored for d in dimensions if d.group == Dimension.Group.RHETORIC}
-    return CountingRules(csat_high=min(highs, default=None), rhetoric_ids=frozenset(rhetoric))
+    return CountingRules(
+        csat_high=min(highs, default=None), rhetoric_ids=frozenset(rhetoric), customer_feedback=customer_feedback
+    )
 
 
 def _counts(condition: bool) -> int:
@@ -244,6 +245,8 @@ def response_entries(
 ) -> list[tuple[ResponseRollup, list[DimensionRollup]]]:
     """The month entry and the day entry of one submitted customer response (unsaved), with the same
     statistics `_cells` would aggregate for it; none for a response the dashboard does not count."""
+    if not rules.customer_feedback:
+        return []
     if response.status != Response.Status.SUBMITTED or response.respondent_role != RespondentRole.CUSTOMER:
         return []
     day = response.submitted_at.astimezone(ZoneInfo(time_zone)).date()

@@ -43,7 +43,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kohtaamo.feedback.models import Answer, DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import Answer, DimensionScore, Response
 from kohtaamo.feedback.scoring import RAW_OUTCOMES
 from kohtaamo.instruments.models import Dimension, Framework, Question
 from kohtaamo.organisations.models import Channel, Organisation, Person, Touchpoint, Unit
@@ -205,7 +205,7 @@ def metric_catalogue(*, basis: MetricBasis) -> list[MetricSpec]:
 def customer_responses(*, scope: Scope, filters: DashboardFilter) -> QuerySet[Response]:
     """Submitted customer responses in the login's scope, narrowed by the filters: every figure starts here."""
     qs = restrict(
-        Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
+        Response.objects.customer_feedback(),
         scope=scope,
         unit_field="unit",
         person_field="subject_person",

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import DimensionScore, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Person
 
@@ -40,8 +40,7 @@ def pulse_figure(*, person: Person, dimension: Dimension, since: datetime, until
     stats = DimensionScore.objects.filter(
         dimension=dimension,
         response__subject_person=person,
-        response__status=Response.Status.SUBMITTED,
-        response__respondent_role=RespondentRole.CUSTOMER,
+        response__in=Response.objects.customer_feedback(),
         response__submitted_at__gte=since,
         response__submitted_at__lt=until,
     ).aggregate(n=Count("pk"), total=Sum("score"), total_sq=Sum(F("score") * F("score")))

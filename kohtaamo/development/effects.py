@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Q
 from scipy.stats import t as student_t
 
 from kohtaamo.analytics.metrics import Estimate
-from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import DimensionScore, Response
 from kohtaamo.organisations.selectors import Scope, people_visible, restrict
 
 MIN_GROUP_N = 5
@@ -113,7 +113,7 @@ class EffectReport:
 def _person_windows(*, scope: Scope, start: datetime, window: timedelta, dimension_code: str | None):
     """Per person: mean score and count before and after `start`, aggregated in the database."""
     responses = restrict(
-        Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
+        Response.objects.customer_feedback(),
         scope=scope,
         person_field="subject_person",
     ).filter(

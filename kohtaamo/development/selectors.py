@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kohtaamo.analytics.metrics import Estimate
-from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import DimensionScore, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Person
 from kohtaamo.organisations.selectors import Scope, people_visible, restrict
@@ -110,9 +110,7 @@ def low_scoring_responses(*, scope: Scope, now: datetime | None = None) -> Query
     now = now or timezone.now()
     return (
         restrict(
-            Response.objects.filter(
-                status=Response.Status.SUBMITTED,
-                respondent_role=RespondentRole.CUSTOMER,
+            Response.objects.customer_feedback().filter(
                 eqi__isnull=False,
                 submitted_at__gte=now - timedelta(days=LOW_SCORE_DAYS),
             ),

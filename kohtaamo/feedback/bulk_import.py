@@ -344,6 +344,9 @@ def responses_import_csv(
     if round_ is None or round_.organisation_id != organisation.pk:
         problems.add(0, "round", _("The organisation has no pulse programme; give the round."))
         return ResponsesImportResult(errors=problems.kept, error_count=problems.count)
+    if round_.kind != Round.Kind.PULSE:
+        problems.add(0, "round", _("Responses can be imported only into a pulse programme."))
+        return ResponsesImportResult(errors=problems.kept, error_count=problems.count)
     writer = _PostgresWriter if connection.vendor == "postgresql" else _OrmWriter
     try:
         with transaction.atomic():

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from kohtaamo.analytics.models import DimensionRollup, ResponseRollup
 from kohtaamo.analytics.rollup import CountingRules, counting_rules_of, response_entries, response_rollup_count
-from kohtaamo.instruments.models import Question
+from kohtaamo.instruments.models import Question, Questionnaire
 from kohtaamo.organisations.models import Language
 from kohtaamo.organisations.selectors import Scope, restrict, touchpoints_visible
 
@@ -88,7 +88,7 @@ def questionnaire_shape(*, questionnaire_id: int) -> QuestionnaireShape:
         return shape
     questions = tuple(
         Question.objects.filter(questionnaire_id=questionnaire_id)
-        .select_related("item")
+        .select_related("item", "questionnaire")
         .prefetch_related("item__dimensions")
         .order_by("order")
     )
@@ -106,7 +106,9 @@ def questionnaire_shape(*, questionnaire_id: int) -> QuestionnaireShape:
         if q.item is not None
     )
     codes = {dimension_id: code for q in scored for dimension_id, code in q.dimensions}
-    return QuestionnaireShape(questionnaire_id, questions, by_reference, scored, codes, counting_rules_of(questions))
+    pulse = bool(questions) and questions[0].questionnaire.kind == Questionnaire.Kind.PULSE
+    rules = counting_rules_of(questions, customer_feedback=pulse)
+    return QuestionnaireShape(questionnaire_id, questions, by_reference, scored, codes, rules)
 
 
 def questionnaire_shape_remember(shape: QuestionnaireShape) -> None:
@@ -173,6 +175,10 @@ def _round_clean(*, scope: Scope, data: Mapping[str, Any], error) -> Round | Non
     found = rounds.filter(pk=int(reference)).first()
     if found is None:
         error("round", _("No round with this id."))
+    elif found.kind != Round.Kind.PULSE:
+        # 360 and maturity answers come only from their invited respondents, under their own rules.
+        error("round", _("Responses can be sent only to a pulse programme."))
+        return None
     elif not found.active:
         error("round", _("This round is closed and takes no more responses."))
         return None

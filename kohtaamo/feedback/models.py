@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kohtaamo.instruments.models import Questionnaire
 from kohtaamo.organisations.models import Channel, Language
 
 
@@ -162,6 +163,19 @@ class OpenLink(models.Model):
         return f"{self.touchpoint} ({self.round})"
 
 
+class ResponseQuerySet(models.QuerySet):
+    def customer_feedback(self) -> "ResponseQuerySet":
+        """Submitted customer feedback: customers' answers to pulse questionnaires (the respondent page,
+        open links, the widget, the API, imports). Customers also rate an employee in 360 rounds and
+        answer maturity surveys; those answers belong to those instruments' own reports and anonymity
+        rules, so no dashboard, export, alert or text analysis of customer feedback may count them."""
+        return self.filter(
+            status=Response.Status.SUBMITTED,
+            respondent_role=RespondentRole.CUSTOMER,
+            questionnaire__kind=Questionnaire.Kind.PULSE,
+        )
+
+
 class Response(models.Model):
     """One respondent's answers. A draft until submitted; analytics read only submitted ones.
 
@@ -204,6 +218,8 @@ class Response(models.Model):
     ces = models.SmallIntegerField(null=True, blank=True)
     eqi = models.FloatField(null=True, blank=True)
     has_comment = models.BooleanField(default=False)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response")

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from kohtaamo.instruments.models import pick_language
 from kohtaamo.organisations.models import Language, Organisation
 
-from .models import Invitation, OpenLink, Response
+from .models import Invitation, OpenLink, Response, Round
 from .respondent_forms import (
     COMMENT_MAX_LENGTH,
     KEY_FIELD,
@@ -303,7 +303,9 @@ def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(Entry("invitation", token).url())
     language = _chosen_language(request) or response.language
     # A customer may ask to be contacted about what they told us (the follow-up loop), or ask not to be.
-    contact_url = reverse("followup_public:contact", args=[token]) if response.respondent_role == "customer" else ""
+    # Not a customer rating an employee in a 360 round or answering a maturity survey: no case follows those.
+    feedback = response.respondent_role == "customer" and invitation.round.kind == Round.Kind.PULSE
+    contact_url = reverse("followup_public:contact", args=[token]) if feedback else ""
     return _notice(
         request, notice="thanks", language=language, organisation=invitation.organisation, contact_url=contact_url
     )

@@ -173,7 +173,7 @@ def case_open_for_response(
     now = now or timezone.now()
     response = (
         Response.objects.select_related("encounter__customer", "invitation__customer", "unit")
-        .filter(pk=response_id, status=Response.Status.SUBMITTED, respondent_role="customer")
+        .filter(pk__in=Response.objects.customer_feedback().filter(pk=response_id))
         .first()
     )
     if response is None or FollowupCase.objects.filter(response=response).exists():

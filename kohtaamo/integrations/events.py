@@ -1,12 +1,10 @@
 """What a webhook tells about a response: the customer-pulse figures, never 360 or staff answers."""
 
-from kohtaamo.feedback.models import RespondentRole, Response
+from kohtaamo.feedback.models import Response
 
 
 def response_payload(*, response_id: int) -> dict | None:
-    response = Response.objects.filter(
-        pk=response_id, status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER
-    ).first()
+    response = Response.objects.customer_feedback().filter(pk=response_id).first()
     if response is None:
         return None
     return {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db.models import Count, OuterRef, Subquery
 
-from kohtaamo.feedback.models import Answer, DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import Answer, DimensionScore, Response
 from kohtaamo.organisations.selectors import Scope, restrict
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -38,7 +38,7 @@ def export_rows(*, scope: Scope) -> tuple[list[str], list[list]]:
     )
     qs = (
         restrict(
-            Response.objects.filter(status=Response.Status.SUBMITTED, respondent_role=RespondentRole.CUSTOMER),
+            Response.objects.customer_feedback(),
             scope=scope,
             unit_field="unit",
             person_field="subject_person",

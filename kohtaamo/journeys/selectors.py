@@ -22,7 +22,7 @@ from kohtaamo.analytics import metrics
 from kohtaamo.analytics.metrics import Estimate
 from kohtaamo.analytics.periods import within_days
 from kohtaamo.analytics.selectors import metric_basis
-from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import DimensionScore, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.instruments.selectors import current_framework
 from kohtaamo.organisations.models import ServicePath, Stage, Touchpoint
@@ -133,11 +133,7 @@ def segments_available(*, scope: Scope) -> list[str]:
 
 def path_responses(*, scope: Scope, service_path: ServicePath, filters: JourneyFilter) -> QuerySet[Response]:
     qs = restrict(
-        Response.objects.filter(
-            status=Response.Status.SUBMITTED,
-            respondent_role=RespondentRole.CUSTOMER,
-            touchpoint__stage__service_path=service_path,
-        ),
+        Response.objects.customer_feedback().filter(touchpoint__stage__service_path=service_path),
         scope=scope,
         unit_field="unit",
         person_field="subject_person",

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 
 from kohtaamo.analytics.metrics import Estimate, mean_t_interval
-from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
+from kohtaamo.feedback.models import DimensionScore, Response
 from kohtaamo.instruments.models import Dimension
 from kohtaamo.organisations.models import Unit
 from kohtaamo.organisations.selectors import Scope, restrict
@@ -256,9 +256,7 @@ def dimension_comparison(*, scope: Scope, wave: Wave, unit: Unit | None) -> list
     if not mystery:
         return []
     responses = restrict(
-        Response.objects.filter(
-            status=Response.Status.SUBMITTED,
-            respondent_role=RespondentRole.CUSTOMER,
+        Response.objects.customer_feedback().filter(
             submitted_at__date__gte=wave.starts_on,
             submitted_at__date__lte=wave.ends_on,
         ),

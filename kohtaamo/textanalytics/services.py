@@ -15,7 +15,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kohtaamo.feedback.models import Answer, Encounter, RespondentRole, Response
+from kohtaamo.feedback.models import Answer, Encounter, Response
 from kohtaamo.instruments.models import Question
 
 from .analysis import ANALYSER_VERSION, comment_analyse
@@ -32,12 +32,10 @@ class BatchResult:
 
 
 def comment_answers(*, organisation_id: int) -> QuerySet[Answer]:
-    """Customers' non-empty open comments of submitted responses."""
+    """Customers' non-empty open comments of submitted customer feedback."""
     return (
         Answer.objects.filter(
-            response__organisation_id=organisation_id,
-            response__status=Response.Status.SUBMITTED,
-            response__respondent_role=RespondentRole.CUSTOMER,
+            response__in=Response.objects.customer_feedback().filter(organisation_id=organisation_id),
             question__kind=Question.Kind.OPEN,
         )
         .exclude(text="")
