@@ -4,7 +4,13 @@ import json
 
 import pytest
 
-from kohtaamo.textanalytics.evidence import calibrated_ranges, default_ranges, element_evidence, in_range_score
+from kohtaamo.textanalytics.evidence import (
+    RANGED_METRICS,
+    calibrated_ranges,
+    default_ranges,
+    element_evidence,
+    in_range_score,
+)
 from kohtaamo.textanalytics.models import TranscriptAnalysis
 from kohtaamo.textanalytics.transcripts import TranscriptError, transcript_metrics, transcript_parse
 
@@ -130,6 +136,22 @@ def test_calibration_needs_enough_best_encounters():
     calibrated = calibrated_ranges("phone", metrics)
     assert calibrated.calibrated and calibrated.basis_n == 5
     assert calibrated.bounds["employee_talk_share"] == pytest.approx((0.28, 0.52))
+    assert calibrated.widened == ("longest_monologue_words", "questions_employee", "concrete_share")
+
+
+def test_calibration_from_encounters_too_alike_keeps_a_usable_width():
+    alike = [
+        {"employee_talk_share": 0.95, "longest_monologue_words": 50, "questions_employee": 4, "concrete_share": 0.5}
+    ] * 6
+    ranges = calibrated_ranges("phone", alike)  # phone defaults: talk 0.40–0.65, monologue 0–90
+    assert ranges.calibrated and set(ranges.widened) == set(RANGED_METRICS)
+    assert ranges.bounds["longest_monologue_words"] == pytest.approx((27.5, 72.5))  # 45 wide, around 50
+    assert ranges.bounds["questions_employee"] == pytest.approx((1.5, 6.5))  # 5 wide, around 4
+    assert ranges.bounds["concrete_share"] == pytest.approx((0.2875, 0.7125))
+    assert ranges.bounds["employee_talk_share"] == pytest.approx((0.875, 1.0))  # a share stops at 1
+    # An encounter a little off the calibrated value still scores, instead of 0 as against a 0-width range.
+    assert in_range_score(55, *ranges.bounds["longest_monologue_words"]) == 100.0
+    assert 0 < in_range_score(80, *ranges.bounds["longest_monologue_words"]) < 100
 
 
 def test_import_page_shows_metrics_and_calibrates(client, world, other_world, django_assert_max_num_queries):
@@ -170,6 +192,11 @@ def test_ranges_calibrate_from_the_best_quarter(world):
         respond(world, quality=5 if i >= 15 else 1 + i // 5, encounter=meeting)
     ranges = channel_ranges(organisation=world.organisation, channel="phone")
     assert ranges.calibrated and ranges.basis_n == 5
-    # The best five (i = 15…19) have 20…24 employee words against 10 customer words.
+    # The best five (i = 15…19) have 20…24 employee words against 10 customer words: their middle 60 %
+    # (20.8…23.2 words, talk share 0.675…0.699) is narrower than half the phone default, so each range is
+    # that width around them (monologue: 45 words, kept at or above 0).
     low, high = ranges.bounds["longest_monologue_words"]
-    assert (low, high) == pytest.approx((20.8, 23.2))
+    assert (low, high) == pytest.approx((0.0, 45.0))
+    low, high = ranges.bounds["employee_talk_share"]
+    assert ((low + high) / 2, high - low) == pytest.approx((0.687, 0.125), abs=1e-3)
+    assert {"longest_monologue_words", "employee_talk_share"} <= set(ranges.widened)

@@ -23,36 +23,58 @@ DAYS = ("maanantaina", "tiistaina", "keskiviikkona", "torstaina", "perjantaina")
 
 
 def _attentive(rng: random.Random, matter: str, detail: str) -> str:
+    """A conversation led by the customer's need; which optional turns it has varies, so the metrics
+    (talk share, questions, summaries, monologue length) vary as real conversations do."""
     day, hour = rng.choice(DAYS), rng.choice((9, 10, 13, 14, 15))
-    return "\n".join(
-        [
-            "Virkailija: Hei, mukava kun tulit! Mitä asiaa sinulla on tänään?",
-            f"Asiakas: Haluaisin kysyä {matter}. Tilanteeni on muuttunut ja mietin, mitä kannattaisi tehdä.",
-            "Virkailija: Kerrotko vähän lisää, mikä on muuttunut?",
-            f"Asiakas: Tulot pienenivät syksyllä, joten {detail} pitäisi olla pienempi. "
-            "En halua kuitenkaan venyttää asiaa loputtomiin.",
-            f"Virkailija: Eli jos ymmärsin oikein, haluat pienentää {detail} noin {rng.randint(10, 30)} prosentilla?",
-            "Asiakas: Kyllä, juuri niin.",
-            f"Virkailija: Selvä. Lähetän sinulle kaksi vaihtoehtoa sähköpostiin {day}, "
-            f"ja sovitaan puhelu klo {hour}. Sopiiko?",
-            "Asiakas: Sopii hyvin, kiitos.",
+    lines = [
+        "Virkailija: Hei, mukava kun tulit! Mitä asiaa sinulla on tänään?",
+        f"Asiakas: Haluaisin kysyä {matter}. Tilanteeni on muuttunut ja mietin, mitä kannattaisi tehdä.",
+        "Virkailija: Kerrotko vähän lisää, mikä on muuttunut?",
+        f"Asiakas: Tulot pienenivät syksyllä, joten {detail} pitäisi olla pienempi. "
+        "En halua kuitenkaan venyttää asiaa loputtomiin.",
+    ]
+    if rng.random() < 0.6:
+        lines += [
+            "Virkailija: Onko sinulla jo jokin toive aikataulun suhteen?",
+            "Asiakas: Mieluiten ennen vuodenvaihdetta, jos se vain onnistuu.",
         ]
-    )
+    if rng.random() < 0.4:
+        lines.append(
+            "Virkailija: Tähän on kolme tapaa: voimme pidentää laina-aikaa, sopia lyhennysvapaasta "
+            "tai yhdistää sen pienempään erään. Kerron lyhyesti jokaisen hyvät ja huonot puolet."
+        )
+    if rng.random() < 0.8:
+        percent = rng.randint(10, 30)
+        lines += [
+            f"Virkailija: Eli jos ymmärsin oikein, haluat pienentää {detail} noin {percent} prosentilla?",
+            "Asiakas: Kyllä, juuri niin.",
+        ]
+    else:
+        lines.append("Asiakas: Mitä suosittelisit minun tilanteeseeni?")
+    lines += [
+        f"Virkailija: Selvä. Lähetän sinulle kaksi vaihtoehtoa sähköpostiin {day}, "
+        f"ja sovitaan puhelu klo {hour}. Sopiiko?",
+        "Asiakas: Sopii hyvin, kiitos." + (" Tämä helpotti paljon." if rng.random() < 0.5 else ""),
+    ]
+    return "\n".join(lines)
 
 
 def _hurried(rng: random.Random, matter: str, detail: str) -> str:
-    return "\n".join(
-        [
-            "Virkailija: Hei.",
-            f"Asiakas: Hei, haluaisin kysyä {matter}, koska...",
-            "Virkailija: Niistä on tietoa verkkosivuilla. Yleensä ihmiset valitsevat vakiovaihtoehdon, "
-            "se on helpoin ja siinä ei ole mitään erityistä mietittävää, ja jos haluaa muuttaa jotain, "
-            "sen voi tehdä myöhemmin verkkopankissa tai soittamalla asiakaspalveluun, joka palvelee arkisin.",
-            f"Asiakas: Mutta {detail} on minulle tärkeä...",
-            "Virkailija: Katso verkkosivuilta, siellä on kaikki.",
-            "Asiakas: No, selvä.",
-        ]
-    )
+    lines = [
+        "Virkailija: Hei.",
+        f"Asiakas: Hei, haluaisin kysyä {matter}, koska...",
+        "Virkailija: Niistä on tietoa verkkosivuilla. Yleensä ihmiset valitsevat vakiovaihtoehdon, "
+        "se on helpoin ja siinä ei ole mitään erityistä mietittävää, ja jos haluaa muuttaa jotain, "
+        "sen voi tehdä myöhemmin verkkopankissa tai soittamalla asiakaspalveluun, joka palvelee arkisin.",
+    ]
+    if rng.random() < 0.5:
+        lines += ["Asiakas: Voiko sen tehdä myös konttorissa?", "Virkailija: Periaatteessa kyllä."]
+    lines += [
+        f"Asiakas: Mutta {detail} on minulle tärkeä...",
+        "Virkailija: Katso verkkosivuilta, siellä on kaikki.",
+        "Asiakas: No, selvä.",
+    ]
+    return "\n".join(lines)
 
 
 def seed_textanalytics(*, organisation: Organisation, now: datetime, rng: random.Random) -> dict:

@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from kohtaamo.organisations.models import Channel
 
 CALIBRATION_MINIMUM = 5  # best-scored encounters with transcripts needed per channel
+# A calibrated range is at least this share of the default's width: when the best encounters are too
+# alike (scripted calls, one template), a range of a single value would fail every other encounter.
+MINIMUM_WIDTH_SHARE = 0.5
+SHARES = ("employee_talk_share", "concrete_share", "silence_share")  # 0…1
 RANGED_METRICS = ("employee_talk_share", "longest_monologue_words", "questions_employee", "concrete_share")
 DEFAULT_RANGES = {
     "employee_talk_share": (0.35, 0.60),
@@ -35,6 +39,7 @@ class Ranges:
     bounds: dict = field(default_factory=dict)
     calibrated: bool = False
     basis_n: int = 0  # encounters the calibration rests on
+    widened: tuple[str, ...] = ()  # calibrated metrics widened to MINIMUM_WIDTH_SHARE of the default
 
 
 def default_ranges(channel: str) -> Ranges:
@@ -55,11 +60,29 @@ def calibrated_ranges(channel: str, best_metrics: list[dict]) -> Ranges:
     if len(best_metrics) < CALIBRATION_MINIMUM:
         return Ranges(channel, base.bounds, False, len(best_metrics))
     bounds = dict(base.bounds)
+    widened = []
     for name in RANGED_METRICS:
         values = [m[name] for m in best_metrics if isinstance(m.get(name), int | float)]
         if len(values) >= CALIBRATION_MINIMUM:
-            bounds[name] = (_quantile(values, 0.2), _quantile(values, 0.8))
-    return Ranges(channel, bounds, True, len(best_metrics))
+            low, high = _quantile(values, 0.2), _quantile(values, 0.8)
+            default_low, default_high = base.bounds[name]
+            least = MINIMUM_WIDTH_SHARE * (default_high - default_low)
+            if high - low < least:
+                low, high = _widened(low, high, least, ceiling=1.0 if name in SHARES else None)
+                widened.append(name)
+            bounds[name] = (low, high)
+    return Ranges(channel, bounds, True, len(best_metrics), tuple(widened))
+
+
+def _widened(low: float, high: float, width: float, *, ceiling: float | None) -> tuple[float, float]:
+    """The range of `width` centred on low…high, moved to stay within 0…ceiling."""
+    middle = (low + high) / 2
+    low, high = middle - width / 2, middle + width / 2
+    if low < 0:
+        low, high = 0.0, width
+    if ceiling is not None and high > ceiling:
+        low, high = max(0.0, ceiling - width), ceiling
+    return low, high
 
 
 def in_range_score(value: float, low: float, high: float) -> float:

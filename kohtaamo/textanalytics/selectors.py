@@ -319,9 +319,9 @@ def channel_ranges(*, organisation, channel: str) -> Ranges:
     """Healthy ranges for a channel, calibrated from the top quarter (by EQI) of the organisation's
     encounters with transcripts where there are enough of them."""
     best = (
-        Response.objects.filter(
+        Response.objects.customer_feedback()
+        .filter(
             organisation=organisation,
-            status=Response.Status.SUBMITTED,
             eqi__isnull=False,
             encounter__channel=channel,
             encounter__transcript_analysis__isnull=False,
