@@ -2,10 +2,11 @@
 scope, unattributed) and its emotions table."""
 
 import re
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from kohtaamo.feedback.models import RespondentRole
+from kohtaamo.feedback.models import RespondentRole, Response
 from kohtaamo.organisations.models import Channel
 from kohtaamo.textanalytics.services import comments_analyse
 
@@ -132,3 +133,34 @@ def test_emotions_by_breakdown_with_translated_labels(client, world):
     client.force_login(world.manager)
     rows = {r.code: r for r in client.get("/o/acme/texts/", **ENGLISH).context["emotions"].rows}
     assert rows["disappointment"].n == 2 and "gratitude" not in rows
+
+
+def test_breakdown_headers_are_names_people_read(client, world):
+    from kohtaamo.organisations.models import Unit
+    from kohtaamo.organisations.selectors import scope_from_organisation
+    from kohtaamo.textanalytics.selectors import theme_table
+
+    # Two teams called "Service desk", under different branches: each is shown with its branch.
+    desks = [
+        Unit.objects.create(organisation=world.organisation, parent=parent, name="Service desk", kind=Unit.Kind.TEAM)
+        for parent in (world.branch, world.other_branch)
+    ]
+    for desk in desks:
+        respond(world, "Jonotin tunnin, aivan liian kauan.", unit=desk, channel=Channel.FACE_TO_FACE)
+    respond(world, "Jono oli pitkä ja odotin puoli tuntia.", channel=Channel.PHONE, days_ago=40)
+    comments_analyse(organisation_id=world.organisation.pk)
+    scope = scope_from_organisation(organisation=world.organisation)
+    units = dict(theme_table(scope=scope, by="unit").groups)
+    assert units[desks[0].pk] == f"{world.branch.name} › Service desk"
+    assert units[desks[1].pk] == f"{world.other_branch.name} › Service desk"
+    assert units[world.team.pk] == world.team.name  # a unique name needs no parent
+    client.force_login(world.cx_lead)
+    html = client.get("/o/acme/texts/?by=channel", **ENGLISH).content.decode()
+    headers = re.findall(r'<th scope="col" class="num">([^<]*)</th>', html)
+    assert "Phone" in headers and "Face to face" in headers and "phone" not in headers and "" not in headers
+    finnish = client.get("/o/acme/texts/?by=channel", HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Puhelin" in re.findall(r'<th scope="col" class="num">([^<]*)</th>', finnish)
+    months = [label for _key, label in theme_table(scope=scope, by="period").groups]
+    latest = Response.objects.latest("submitted_at").submitted_at.astimezone(ZoneInfo(world.organisation.time_zone))
+    assert months[-1] == f"{latest.month}/{latest.year}" and all(re.fullmatch(r"\d{1,2}/\d{4}", m) for m in months)
+    assert '<div class="table-scroll"><table class="figures" id="theme-table">' in html

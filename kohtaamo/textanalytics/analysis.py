@@ -223,6 +223,7 @@ class CommentResult:
     truncated: bool = False
     note: str = ""
     mixed_languages: tuple[str, ...] = field(default=())
+    confidence: float | None = None  # the classifier's probability of `sentiment`; None: lexicon only
 
 
 class StemTable:
@@ -431,11 +432,12 @@ def lexicon_label(words: list[str], language: str) -> str:
     return _label(_sentiment(words, language))
 
 
-def _classify(parts: list[tuple[str, list[str]]]) -> tuple[str, float]:
-    """(label, score −1…1) over the comment's parts, one per language, weighted by their words.
+def _classify(parts: list[tuple[str, list[str]]]) -> tuple[str, float, float | None]:
+    """(label, score −1…1, confidence) over the comment's parts, one per language, weighted by their words.
 
-    The label is the classifier's most probable class and the score P(positive) − P(negative), so the
-    two never disagree in sign; without training data the lexicon's compound score decides both."""
+    The label is the classifier's most probable class, the confidence its probability, and the score
+    P(positive) − P(negative), so label and score never disagree in sign; without training data the
+    lexicon's compound score decides both and there is no confidence."""
     from .classifier import CLASSES, classify
 
     total = sum(len(words) for _, words in parts)
@@ -444,11 +446,11 @@ def _classify(parts: list[tuple[str, list[str]]]) -> tuple[str, float]:
     for language, words in parts:
         p = classify(words, language)
         if p is None:  # no training comments in this language
-            return _label(lexicon), round(lexicon, 4)
+            return _label(lexicon), round(lexicon, 4), None
         for label in CLASSES:
             mean[label] += len(words) / total * p[label]
     label = max(mean, key=mean.get)
-    return label, round(mean["positive"] - mean["negative"], 4)
+    return label, round(mean["positive"] - mean["negative"], 4), round(mean[label], 4)
 
 
 def _parts(text: str, words: list[str], language: str, mixed: tuple[str, ...]) -> list[tuple[str, list[str]]]:
@@ -508,7 +510,7 @@ def comment_analyse(text, *, fallback_language: str = "fi") -> CommentResult:
         return CommentResult("not_text", fallback, False, "neutral", 0.0, truncated=truncated, note="no words")
     detected, mixed = detect_language(words, text)
     language = detected or fallback
-    sentiment, score = _classify(_parts(text, words, language, mixed))
+    sentiment, score, confidence = _classify(_parts(text, words, language, mixed))
     languages = mixed or (language,)
     elements, themes, emotions = (
         tuple(dict.fromkeys(c for lang in languages for c in _codes(group, words, text, lang)))
@@ -518,5 +520,16 @@ def comment_analyse(text, *, fallback_language: str = "fi") -> CommentResult:
         filter(None, [f"mixed languages: {', '.join(mixed)}" if mixed else "", "truncated" if truncated else ""])
     )
     return CommentResult(
-        "ok", language, detected is not None, sentiment, score, elements, themes, emotions, truncated, note, mixed
+        "ok",
+        language,
+        detected is not None,
+        sentiment,
+        score,
+        elements,
+        themes,
+        emotions,
+        truncated,
+        note,
+        mixed,
+        confidence,
     )

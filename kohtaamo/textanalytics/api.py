@@ -33,6 +33,7 @@ class CommentAnalysisOut(Schema):
     truncated: bool  # analysed on its first 4,000 characters only
     sentiment: str
     sentiment_score: float  # P(positive) − P(negative), −1…1
+    sentiment_confidence: float | None  # the classifier's probability of `sentiment`
     emotions: list
     elements: list[str]
     themes: list[str]
@@ -153,6 +154,7 @@ def _analysis(a) -> dict:
         "truncated": a.truncated,
         "sentiment": a.sentiment,
         "sentiment_score": a.sentiment_score,
+        "sentiment_confidence": a.sentiment_confidence,
         "emotions": a.emotions,
         "elements": [t.code for t in topics if t.kind == CommentTopic.Kind.ELEMENT],
         "themes": [t.code for t in topics if t.kind == CommentTopic.Kind.THEME],

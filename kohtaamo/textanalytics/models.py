@@ -31,6 +31,8 @@ class CommentAnalysis(models.Model):
     language_detected = models.BooleanField(default=True)  # False: fell back to the response's language
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
     sentiment_score = models.FloatField(default=0.0)  # −1 … 1
+    # The classifier's probability of its label (0…1); null where only the lexicon could read the comment.
+    sentiment_confidence = models.FloatField(null=True, blank=True)
     emotions = models.JSONField(default=list, blank=True)
     truncated = models.BooleanField(default=False)  # analysed on the first MAX_CHARS characters only
     # A mixed-language comment: its languages, its own first ("fi,en"); empty when it is in one language.

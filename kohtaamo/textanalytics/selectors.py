@@ -6,6 +6,7 @@ an employee for a customer they have served. Managers and employees see only the
 scores, comments and transcripts of the encounters) inside their own scope. Anyone else gets a 404.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,11 +15,13 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kohtaamo.analytics import selectors as analytics_selectors
 from kohtaamo.analytics.anonymity import cell_allowed, threshold_for
 from kohtaamo.feedback.models import DimensionScore, Encounter, Response
 from kohtaamo.instruments.models import Dimension
+from kohtaamo.organisations.models import Channel
 from kohtaamo.organisations.selectors import Role, Scope, restrict
 
 from .analysis import topic_codes
@@ -97,7 +100,31 @@ def _group_fields(by: str, organisation, prefix: str = "analysis__response__") -
     if by == "period":
         tz = ZoneInfo(organisation.time_zone)
         return {"key": TruncMonth(f"{prefix}submitted_at", tzinfo=tz)}, "key"
-    return {"key": F(f"{prefix}unit_id"), "label": F(f"{prefix}unit__name")}, "label"
+    return {
+        "key": F(f"{prefix}unit_id"),
+        "label": F(f"{prefix}unit__name"),
+        "parent": F(f"{prefix}unit__parent__name"),
+    }, "label"
+
+
+def _ordered_groups(by: str, found: dict) -> list[tuple]:
+    """(key, display label) of each group, in display order: months as 11/2026 in time order, channels
+    by their translated names, a unit whose name repeats with its parent's ("Branch › Team"), and no
+    unit or touchpoint as "(none)" at the end. `found`: key -> (label, parent's name)."""
+    if by == "period":
+        return [(key, f"{key.month}/{key.year}") for key in sorted(k for k in found if k is not None)]
+    names = Counter(label for label, _parent in found.values())
+    labelled = []
+    for key, (label, parent) in found.items():
+        if key is None:
+            continue
+        if by == "channel":
+            label = Channel(key).label if key in Channel.values else key
+        elif names[label] > 1 and parent:
+            label = f"{parent} › {label}"
+        labelled.append((key, str(label)))
+    labelled.sort(key=lambda kv: kv[1].casefold())
+    return labelled + ([(None, str(_("(none)")))] if None in found else [])
 
 
 def _cell_filter(by: str, param: str, organisation, prefix: str = "analysis__response__") -> Q | None:
@@ -161,14 +188,12 @@ def theme_table(*, scope: Scope, by: str = "unit", now: datetime | None = None) 
     rows = {code: ThemeRow(code, _cell(totals[code])) for code in topic_codes("themes") if code in totals}
     for row in per_group:
         key = row["key"]
-        label = row[label_field] if label_field != "key" else key
-        groups.setdefault(key, label)
+        groups.setdefault(key, (row[label_field], row.get("parent")))
         rows[row["code"]].cells[key] = _cell(row)
     for code, row in rows.items():
         row.flag = _trend_flag(totals[code], comment_counts)
-    ordered_groups = sorted(groups.items(), key=lambda kv: (kv[1] is None, str(kv[1])))
     ordered_rows = sorted(rows.values(), key=lambda r: -r.total.n)
-    return ThemeTable(by, ordered_groups, ordered_rows, comment_counts["n"])
+    return ThemeTable(by, _ordered_groups(by, groups), ordered_rows, comment_counts["n"])
 
 
 def _trend_flag(total: dict, comments: dict) -> str:
@@ -217,14 +242,13 @@ def emotion_table(*, scope: Scope, by: str = "unit") -> EmotionTable:
     rows = {code: EmotionRow(code, 0) for code in codes}
     for group in per_group:
         key = group["key"]
-        groups.setdefault(key, group[label_field] if label_field != "key" else key)
+        groups.setdefault(key, (group[label_field], group.get("parent")))
         for code in codes:
             if n := group[f"e_{code}"]:
                 rows[code].n += n
                 rows[code].cells[key] = n
-    ordered_groups = sorted(groups.items(), key=lambda kv: (kv[1] is None, str(kv[1])))
     ordered_rows = sorted((row for row in rows.values() if row.n), key=lambda r: -r.n)
-    return EmotionTable(by, ordered_groups, ordered_rows)
+    return EmotionTable(by, _ordered_groups(by, groups), ordered_rows)
 
 
 @dataclass(frozen=True)

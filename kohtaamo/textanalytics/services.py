@@ -53,6 +53,7 @@ def _analysis_row(answer: Answer, result) -> CommentAnalysis:
         language_detected=result.language_detected,
         sentiment=result.sentiment,
         sentiment_score=result.score,
+        sentiment_confidence=result.confidence,
         emotions=list(result.emotions),
         truncated=result.truncated,
         mixed_languages=",".join(result.mixed_languages),
