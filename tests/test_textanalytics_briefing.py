@@ -51,6 +51,7 @@ def test_briefing_content_for_an_organisation_wide_role(client, world, django_as
     assert len(b.emphasis) == 3 and b.emphasis[0].score == 62.5
     html = page.content.decode()
     assert "Before you meet customer C-1" in html and "Promised:" in html
+    assert "comment, mean sentiment" in html and 'id="sentiment-points"' in html
 
 
 def test_manager_and_employee_see_only_encounters_in_their_scope(client, world, django_assert_max_num_queries):
@@ -70,6 +71,11 @@ def test_manager_and_employee_see_only_encounters_in_their_scope(client, world, 
     missing = client.get("/o/acme/texts/briefing/?customer=NOPE", **ENGLISH)
     assert not_yours.status_code == missing.status_code == 200
     assert client.get("/o/acme/texts/briefing/?customer=C-1").status_code == 302
+    # Any letter case, or Kohtaamo's own number for the customer, finds the same briefing.
+    for query in ("c-1", str(c1.pk)):
+        found = client.get("/o/acme/texts/briefing/", {"customer": query})
+        assert found.status_code == 302 and found.url.endswith(f"/briefing/{c1.pk}/"), query
+    assert client.get("/o/acme/texts/briefing/", {"customer": str(c2.pk)}).status_code == 200  # not theirs
 
 
 def test_other_organisation_gets_404(client, world, other_world):

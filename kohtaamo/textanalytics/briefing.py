@@ -147,7 +147,8 @@ def briefing_for(*, scope: Scope, customer_id: int) -> Briefing:
         for code in ELEMENTS
         if negative_elements.get(code) or element_scores.get(code, {}).get("score", 100.0) < EMPHASIS_BELOW
     ]
-    emphasis.sort(key=lambda e: (-e.negative_comments, e.score if e.score is not None else 100.0))
+    # The lowest customer score first; elements known only from negative comments after, most mentioned first.
+    emphasis.sort(key=lambda e: (e.score is None, e.score or 0.0, -e.negative_comments))
     now = timezone.now()
     open_cases = [
         {

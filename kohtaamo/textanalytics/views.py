@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -93,7 +94,9 @@ def encounter_detail(request, encounter_id: int):
 def briefing_find(request):
     external_id = request.GET.get("customer", "").strip()
     if external_id:
-        customer = Customer.objects.filter(organisation=request.scope.organisation, external_id=external_id).first()
+        # The customer's id in the organisation's own systems (any letter case), or Kohtaamo's number.
+        same = Q(external_id__iexact=external_id) | (Q(pk=int(external_id)) if external_id.isdigit() else Q())
+        customer = Customer.objects.filter(same, organisation=request.scope.organisation).order_by("pk").first()
         try:
             # The same answer for a customer that does not exist and one outside the user's scope.
             if customer is not None and customer_encounters(scope=request.scope, customer_id=customer.pk):
