@@ -337,3 +337,16 @@ def test_the_feedback_sync_recommendation_leads_to_the_chain_page(client, plante
     assert "vaikutusketju" in recommendation_for("m_feedback_sync", "fi")
     client.force_login(world.cx_lead)
     assert 'id="chain-table"' in client.get(url, headers=EN).content.decode()
+
+
+def test_the_unchosen_form_shows_what_the_defaults_compared(client, planted):
+    world, _units, _january, february = planted
+    client.force_login(world.cx_lead)
+    page = client.get(reverse("staffexperience:chain", kwargs={"org": "acme"}), headers={"accept-language": "en"})
+    report = page.context["report"]
+    assert report.period == february  # the latest period
+    html = page.content.decode()
+    level = re.search(r'<select name="level"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.search(rf'<option value="{report.level}" selected>', level), level
+    period = re.search(r'<select name="period"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.search(rf'<option value="{february.pk}" selected>', period), period
