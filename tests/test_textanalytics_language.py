@@ -108,8 +108,9 @@ def test_the_reading_is_stored_shown_under_the_comment_and_in_the_api(client, wo
     items = {row["response"]: row for row in get(client, world, world.cx_lead, "/comments")["items"]}
     assert set(items[mixed.pk]["mixed_languages"]) == {"fi", "en"} and not items[mixed.pk]["truncated"]
     assert 1 / 3 < items[mixed.pk]["sentiment_confidence"] <= 1
-    assert f"({round(items[mixed.pk]['sentiment_confidence'] * 100)} % likely)" in client.get(
-        f"/o/acme/results/responses/{mixed.pk}/", **ENGLISH
-    ).content.decode()
+    assert (
+        f"({round(items[mixed.pk]['sentiment_confidence'] * 100)} % likely)"
+        in client.get(f"/o/acme/results/responses/{mixed.pk}/", **ENGLISH).content.decode()
+    )
     assert items[long.pk]["truncated"] and items[long.pk]["mixed_languages"] == []
     assert items[long.pk]["language_detected"] and items[long.pk]["language"] == "fi"

@@ -151,9 +151,7 @@ def chain(request):
         initial = {"period": report.period.pk if report.period else None, "level": report.level, "measure": "eqi"}
         if report.outcome is not None:
             initial["outcome"] = report.outcome.measure
-        form = ChainForm(
-            initial=initial, periods=periods, levels=chain_levels(scope=scope), outcomes_imported=imported
-        )
+        form = ChainForm(initial=initial, periods=periods, levels=chain_levels(scope=scope), outcomes_imported=imported)
     context |= {
         "form": form,
         "report": report,
