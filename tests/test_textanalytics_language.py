@@ -114,3 +114,18 @@ def test_the_reading_is_stored_shown_under_the_comment_and_in_the_api(client, wo
     )
     assert items[long.pk]["truncated"] and items[long.pk]["mixed_languages"] == []
     assert items[long.pk]["language_detected"] and items[long.pk]["language"] == "fi"
+
+
+@pytest.mark.parametrize(
+    ("text", "waiting"),
+    [
+        ("Sain paljon enemmän kuin odotin.", False),  # than I expected
+        ("Odotukset ylittyivät selvästi.", False),
+        ("Bättre än väntat!", False),
+        ("Odotin tunnin jonossa.", True),
+        ("Jag har väntat i en timme.", True),
+        ("I waited an hour in the queue.", True),
+    ],
+)
+def test_expecting_is_not_waiting(text, waiting):
+    assert ("waiting_time" in comment_analyse(text).themes) is waiting

@@ -466,7 +466,25 @@ def _parts(text: str, words: list[str], language: str, mixed: tuple[str, ...]) -
     return list(by_language.items())
 
 
+# Waiting verbs also speak of expectations: "parempi kuin odotin" (better than I expected),
+# "odotettua nopeampi", "bättre än väntat". Such words say nothing about waiting time.
+EXPECTATION_AFTER = {"fi": ("kuin", "odot"), "sv": ("än", "vänta"), "en": ("than", "expect")}
+EXPECTATION_WORDS = {"fi": ("odotet", "odotus", "odotuks", "odotukse"), "sv": (), "en": ()}
+
+
+def _without_expectations(words: list[str], language: str) -> list[str]:
+    after, stem = EXPECTATION_AFTER[language]
+    return [
+        word
+        for i, word in enumerate(words)
+        if not (i and words[i - 1] == after and word.startswith(stem))
+        and not word.startswith(EXPECTATION_WORDS[language] or ("\0",))
+    ]
+
+
 def _codes(group: str, words: list[str], text: str, language: str) -> tuple[str, ...]:
+    if group == "themes":
+        words = _without_expectations(words, language)
     table = _topic_tables()[group][language]
     found: set[str] = set()
     for word in words:
