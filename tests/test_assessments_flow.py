@@ -167,6 +167,7 @@ def test_round_pages_and_team_report(client, world, answered, django_assert_max_
         page = client.get(detail, **EN)
     body = page.content.decode()
     assert "1 / 1 / 1" in body and "3 / 3 / 3" in body  # self, and colleagues: counts only
+    assert "data-released" in body and "Release new answers" in body and "Release now" not in body
     with django_assert_max_num_queries(15):
         team = client.get(detail + "team/", **EN)
     assert team.status_code == 200

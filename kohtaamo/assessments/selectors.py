@@ -1,6 +1,7 @@
 """Reads of 360 rounds through the tenant scope: rounds, progress, released reports, team reports."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q, QuerySet
@@ -90,6 +91,7 @@ def released_report_for(*, scope: Scope, participant: Participant) -> Release:
 class ProgressRow:
     participant: Participant
     cells: list[dict | None]  # per rater group in report order: nominated/invited/started/answered
+    released_at: datetime | None = None  # the current release of the person's report, if any
 
 
 def progress(*, scope: Scope, assessment: Assessment) -> list[ProgressRow]:
@@ -108,7 +110,13 @@ def progress(*, scope: Scope, assessment: Assessment) -> list[ProgressRow]:
     by_participant: dict[int, dict] = {}
     for row in rows:
         by_participant.setdefault(row["participant_id"], {})[row["role"]] = row
-    return [ProgressRow(p, [by_participant.get(p.pk, {}).get(role) for role in RATER_GROUPS]) for p in participants]
+    released = dict(
+        Release.objects.filter(participant__in=participants, current=True).values_list("participant_id", "released_at")
+    )
+    return [
+        ProgressRow(p, [by_participant.get(p.pk, {}).get(role) for role in RATER_GROUPS], released.get(p.pk))
+        for p in participants
+    ]
 
 
 def norm_for(*, assessment: Assessment) -> dict[str, dict]:
