@@ -123,6 +123,8 @@ def test_maturity_survey_end_to_end(transactional_db, live_server, world, mailbo
     assert cells.nth(3).inner_text() == "75.0"  # management − customers
     # Staff of one unit: 3 answers meet the threshold.
     assert "Acme Centre" in lead.locator("#units-table-staff").inner_text()
+    legend = lead.locator("#units-table-staff + .legend").inner_text()
+    assert legend.startswith("Columns: 1 = ") and "; 2 = " in legend
 
     # 4. The PDF downloads and carries the same figures.
     with lead.expect_download() as info:
