@@ -88,6 +88,13 @@ def _round(
                 continue  # not every customer answers
             _answer(rng, rater.invitation, level + (0.5 if rater.role == RespondentRole.SELF else 0))
         report_release(participant=participant)
+    if opened.date() < today:  # an earlier round, answered and released: its dates lie in the past too
+        start = timezone.localdate(opened)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            nomination_closes_on=start + timedelta(days=7),
+            answering_closes_on=start + timedelta(days=14),
+            report_on=start + timedelta(days=21),
+        )
     return assessment
 
 
