@@ -19,7 +19,7 @@ def test_demo_seed_fills_two_released_rounds_with_a_trend(world):
         )
     seed_assessments(organisation=world.organisation, now=timezone.now(), rng=random.Random(1))
     assert Assessment.objects.filter(organisation=world.organisation).count() == 2
-    spring = Assessment.objects.get(organisation=world.organisation, name="360-arvio kevät")
+    spring = Assessment.objects.get(organisation=world.organisation, round__name="360-arvio kevät")
     assert spring.report_on < timezone.localdate()  # the closed round's dates lie in the past
     releases = Release.objects.filter(participant__assessment__organisation=world.organisation)
     assert releases.count() == 12
