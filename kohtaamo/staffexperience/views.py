@@ -131,7 +131,8 @@ def chain(request):
     scope = request.scope
     periods = list(periods_for(scope=scope))
     imported = outcomes_imported(organisation=scope.organisation)
-    form = ChainForm(request.GET or None, periods=periods, levels=chain_levels(scope=scope), outcomes_imported=imported)
+    levels = chain_levels(scope=scope)
+    form = ChainForm(request.GET or None, periods=periods, levels=levels, outcomes_imported=imported)
     context = {"organisation": scope.organisation, "form": form, "outcomes_imported": imported}
     if form.is_bound and not form.is_valid():
         # Say what is wrong rather than quietly showing other figures than were asked for.
@@ -151,7 +152,7 @@ def chain(request):
         initial = {"period": report.period.pk if report.period else None, "level": report.level, "measure": "eqi"}
         if report.outcome is not None:
             initial["outcome"] = report.outcome.measure
-        form = ChainForm(initial=initial, periods=periods, levels=chain_levels(scope=scope), outcomes_imported=imported)
+        form = ChainForm(initial=initial, periods=periods, levels=levels, outcomes_imported=imported)
     context |= {
         "form": form,
         "report": report,
