@@ -16,6 +16,7 @@
 """
 
 import contextvars
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -24,17 +25,19 @@ from datetime import date, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Count, DateTimeField, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Trunc
 
 from kohtaamo.feedback.models import DimensionScore, RespondentRole, Response
 from kohtaamo.feedback.scoring import ResponseScores
-from kohtaamo.instruments.models import Dimension, Question
+from kohtaamo.instruments.models import Dimension, Question, Questionnaire
 from kohtaamo.organisations.models import Organisation
 
 from .models import DimensionRollup, ResponseRollup
 from .periods import day_start
+
+logger = logging.getLogger(__name__)
 
 CELL_FIELDS = ("unit_id", "channel", "touchpoint_id", "questionnaire_id")
 CES_EASY_FROM = 5
@@ -155,6 +158,7 @@ def response_rollup_rebuild(
     """Recompute the organisation's cells (only the local months first..last when given); returns the count."""
     with transaction.atomic(using=database_alias):
         _lock_against_writers(using=database_alias)
+        _statistics_refresh(using=database_alias)
         responses = customer_submitted(organisation_id=organisation.pk, using=database_alias)
         stale = ResponseRollup.objects.using(database_alias).filter(organisation=organisation)
         if first is not None or last is not None:
@@ -169,6 +173,21 @@ def response_rollup_rebuild(
             cells += _cells(responses, organisation=organisation, questions=questions, grain=grain)
         _store(cells, using=database_alias)
         return len(cells)
+
+
+def _statistics_refresh(*, using: str) -> None:
+    """PostgreSQL: fresh planner statistics for the tables a rebuild reads. A rebuild usually follows a
+    bulk load (demo, import, restore) that autovacuum has not analysed yet; with no statistics the
+    planner estimates one row everywhere and nests loops over the whole tables (minutes, not seconds)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    tables = [Response._meta.db_table, DimensionScore._meta.db_table, Questionnaire._meta.db_table]
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")  # noqa: S608 - model table names
+    except DatabaseError:  # not the tables' owner: the planner keeps what autovacuum gave it
+        logger.warning("could not analyse %s before the rollup rebuild", tables)
 
 
 def _lock_against_writers(*, using: str) -> None:
