@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 
+from kohtaamo.feedback.ingest import questionnaire_shapes_forget
 from kohtaamo.feedback.models import Round
 from kohtaamo.feedback.services import pulse_programme_ensure
 from kohtaamo.instruments.services import framework_import
@@ -98,6 +99,14 @@ class OrgWorld:
     manager: User  # manages `branch`
     employee: User  # is `person`
     consultant: User
+
+
+@pytest.fixture
+def fresh_shapes():
+    """Questionnaire shapes cached by an earlier test (whose rows were rolled back) are forgotten."""
+    questionnaire_shapes_forget()
+    yield
+    questionnaire_shapes_forget()
 
 
 @pytest.fixture

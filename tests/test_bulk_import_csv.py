@@ -8,19 +8,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from kohtaamo.feedback.bulk_import import responses_import_csv
-from kohtaamo.feedback.ingest import questionnaire_shapes_forget
 from kohtaamo.feedback.models import Answer, DimensionScore, Encounter, Response
 from kohtaamo.feedback.scoring import response_score
 from kohtaamo.instruments.models import Item
 from kohtaamo.instruments.services import questionnaire_revise
 from kohtaamo.organisations.models import Channel
 
-
-@pytest.fixture(autouse=True)
-def _fresh_shapes():
-    questionnaire_shapes_forget()
-    yield
-    questionnaire_shapes_forget()
+pytestmark = pytest.mark.usefixtures("fresh_shapes")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from kohtaamo.api.models import ApiToken
-from kohtaamo.feedback.ingest import questionnaire_shapes_forget
 from kohtaamo.feedback.models import Answer, DimensionScore, Encounter, Response
 from kohtaamo.feedback.scoring import response_score
 from kohtaamo.organisations.models import Channel
@@ -35,11 +34,7 @@ def _headers(user, organisation, **extra) -> dict:
     return {"authorization": f"Bearer {raw}", "accept-language": "en", **extra}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_shapes():
-    questionnaire_shapes_forget()
-    yield
-    questionnaire_shapes_forget()
+pytestmark = pytest.mark.usefixtures("fresh_shapes")
 
 
 @pytest.fixture

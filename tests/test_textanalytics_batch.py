@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from kohtaamo.feedback.bulk_import import responses_import_csv
-from kohtaamo.feedback.ingest import questionnaire_shapes_forget
 from kohtaamo.textanalytics import services
 from kohtaamo.textanalytics.analysis import comment_analyse
 from kohtaamo.textanalytics.models import CommentAnalysis, TextAnalysisRun
@@ -27,11 +26,7 @@ COMMENTS = (
 POISON = "Tämä kommentti kaataa analyysin."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_shapes():
-    questionnaire_shapes_forget()
-    yield
-    questionnaire_shapes_forget()
+pytestmark = pytest.mark.usefixtures("fresh_shapes")
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from kohtaamo.instruments.models import pick_language
+from kohtaamo.instruments.models import Questionnaire, pick_language
 from kohtaamo.organisations.models import Language, Organisation
 
-from .models import Invitation, OpenLink, Response, Round
+from .models import Invitation, OpenLink, RespondentRole, Response
 from .respondent_forms import (
     COMMENT_MAX_LENGTH,
     KEY_FIELD,
@@ -304,7 +304,8 @@ def invitation_thanks(request: HttpRequest, token: str) -> HttpResponse:
     language = _chosen_language(request) or response.language
     # A customer may ask to be contacted about what they told us (the follow-up loop), or ask not to be.
     # Not a customer rating an employee in a 360 round or answering a maturity survey: no case follows those.
-    feedback = response.respondent_role == "customer" and invitation.round.kind == Round.Kind.PULSE
+    pulse = invitation.round.questionnaire.kind == Questionnaire.Kind.PULSE  # as Response.customer_feedback()
+    feedback = response.respondent_role == RespondentRole.CUSTOMER and pulse
     contact_url = reverse("followup_public:contact", args=[token]) if feedback else ""
     return _notice(
         request, notice="thanks", language=language, organisation=invitation.organisation, contact_url=contact_url

@@ -172,8 +172,9 @@ def case_open_for_response(
     Idempotent: a response has at most one case. Sends the owner an e-mail after the case is stored."""
     now = now or timezone.now()
     response = (
-        Response.objects.select_related("encounter__customer", "invitation__customer", "unit")
-        .filter(pk__in=Response.objects.customer_feedback().filter(pk=response_id))
+        Response.objects.customer_feedback()
+        .select_related("encounter__customer", "invitation__customer", "unit")
+        .filter(pk=response_id)
         .first()
     )
     if response is None or FollowupCase.objects.filter(response=response).exists():

@@ -149,12 +149,10 @@ def chain(request):
     )
     if not form.is_bound:
         # The form shows what the defaults chose (the latest period, the level compared), not its first options.
-        initial = {"period": report.period.pk if report.period else None, "level": report.level, "measure": "eqi"}
+        form.initial = {"period": report.period.pk if report.period else None, "level": report.level, "measure": "eqi"}
         if report.outcome is not None:
-            initial["outcome"] = report.outcome.measure
-        form = ChainForm(initial=initial, periods=periods, levels=levels, outcomes_imported=imported)
+            form.initial["outcome"] = report.outcome.measure
     context |= {
-        "form": form,
         "report": report,
         "chart": charts.chain_scatter(comparison=report.customer) if report.customer.points else "",
         "outcome_chart": (

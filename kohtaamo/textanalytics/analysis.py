@@ -340,16 +340,28 @@ def _function_word_language(words: list[str], text: str) -> str | None:
     return best if scores[best] >= 1 else None
 
 
-def _segment_languages(text: str) -> list[tuple[str, str]]:
-    """(language, clause) for each clause long and clear enough to say its language."""
+def _clauses(text: str) -> list[tuple[str, str | None]]:
+    """Each clause with its language where it is long and clear enough to say, else None."""
     found = []
     for segment in SEGMENT.split(text):
-        if sum(1 for w in tokenize(segment) if w not in CLAUSE_END) < SEGMENT_WORDS:
-            continue
-        language, confidence = _language_model().classify(segment)
-        if confidence >= SEGMENT_SURE:
-            found.append((language, segment))
+        language = None
+        if sum(1 for w in tokenize(segment) if w not in CLAUSE_END) >= SEGMENT_WORDS:
+            told, confidence = _language_model().classify(segment)
+            language = told if confidence >= SEGMENT_SURE else None
+        found.append((segment, language))
     return found
+
+
+def _language_reading(words: list[str], text: str) -> tuple[str | None, tuple[str, ...], list]:
+    """(language or None, mixed languages or (), the clauses with their languages)."""
+    language, confidence = _language_model().classify(text)
+    if confidence < LANGUAGE_SURE:
+        language = _function_word_language(words, text) or (language if confidence >= LANGUAGE_LIKELY else None)
+    if language is None:
+        return None, (), []
+    clauses = _clauses(text)
+    others = {lang for _segment, lang in clauses if lang} - {language}
+    return language, (language, *sorted(others, key=LANGUAGES.index)) if others else (), clauses
 
 
 def detect_language(words: list[str], text: str) -> tuple[str | None, tuple[str, ...]]:
@@ -357,13 +369,8 @@ def detect_language(words: list[str], text: str) -> tuple[str | None, tuple[str,
 
     Also returns the languages of a mixed-language comment (clauses clearly in different languages),
     the comment's own language first."""
-    language, confidence = _language_model().classify(text)
-    if confidence < LANGUAGE_SURE:
-        language = _function_word_language(words, text) or (language if confidence >= LANGUAGE_LIKELY else None)
-    if language is None:
-        return None, ()
-    others = {lang for lang, _ in _segment_languages(text)} - {language}
-    return language, (language, *sorted(others, key=LANGUAGES.index)) if others else ()
+    language, mixed, _clauses_read = _language_reading(words, text)
+    return language, mixed
 
 
 def _sentiment(words: list[str], language: str) -> float:
@@ -453,16 +460,15 @@ def _classify(parts: list[tuple[str, list[str]]]) -> tuple[str, float, float | N
     return label, round(mean["positive"] - mean["negative"], 4), round(mean[label], 4)
 
 
-def _parts(text: str, words: list[str], language: str, mixed: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+def _parts(words: list[str], language: str, mixed: tuple[str, ...], clauses: list) -> list[tuple[str, list[str]]]:
     """The comment's words by language: clauses clearly in another language are read in that language."""
     if not mixed:
         return [(language, words)]
-    clear = dict((segment, lang) for lang, segment in _segment_languages(text))
     by_language: dict[str, list[str]] = {}
-    for segment in SEGMENT.split(text):
+    for segment, clear in clauses:
         tokens = tokenize(segment)
         if tokens:
-            by_language.setdefault(clear.get(segment, language), []).extend([*tokens, "."])
+            by_language.setdefault(clear or language, []).extend([*tokens, "."])
     return list(by_language.items())
 
 
@@ -526,9 +532,9 @@ def comment_analyse(text, *, fallback_language: str = "fi") -> CommentResult:
     words = tokenize(text)
     if not any(w not in CLAUSE_END for w in words):
         return CommentResult("not_text", fallback, False, "neutral", 0.0, truncated=truncated, note="no words")
-    detected, mixed = detect_language(words, text)
+    detected, mixed, clauses = _language_reading(words, text)
     language = detected or fallback
-    sentiment, score, confidence = _classify(_parts(text, words, language, mixed))
+    sentiment, score, confidence = _classify(_parts(words, language, mixed, clauses))
     languages = mixed or (language,)
     elements, themes, emotions = (
         tuple(dict.fromkeys(c for lang in languages for c in _codes(group, words, text, lang)))
